@@ -1,0 +1,44 @@
+"""Reading WhatsApp exports — only through a verified grant.
+
+`read_export` is the one public entry point. It takes the `VerifiedGrant` that
+`consent.gate.open_export` returns (which already holds the export's bytes, hashed and checked),
+parses those same bytes, and drops every message outside the consent's date window before
+anything else can see it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from consent.grant import VerifiedGrant
+
+from .chat import MESSAGE_COLUMNS, Chat, ChatMetadata
+
+__all__ = ["MESSAGE_COLUMNS", "Chat", "ChatMetadata", "read_export"]
+
+DATE_ORDERS = ("day-first", "month-first", "year-first")
+
+
+def read_export(grant: VerifiedGrant, *, date_order: str | None = None) -> Chat:
+    """Parse the export a consent was verified for, limited to the consent's window."""
+    if not isinstance(grant, VerifiedGrant):
+        raise TypeError("read_export needs a VerifiedGrant from consent.gate.open_export")
+    from ._parse import parse_export_bytes
+
+    chat = parse_export_bytes(
+        grant.data, grant.export_name, sha256=grant.sha256, date_order=date_order
+    )
+    chat.meta.consent_id = grant.consent_id
+    if grant.window_from is not None or grant.window_to is not None:
+        ts = chat.messages["timestamp"]
+        keep = pd.Series(True, index=ts.index)
+        if grant.window_from is not None:
+            keep &= ts >= pd.Timestamp(grant.window_from)
+        if grant.window_to is not None:
+            keep &= ts < pd.Timestamp(grant.window_to) + pd.Timedelta(days=1)
+        chat.meta.window_dropped = int((~keep).sum())
+        chat.messages = chat.messages.loc[keep].reset_index(drop=True)
+        chat.meta.counts_by_kind = {
+            k: int(v) for k, v in chat.messages["kind"].value_counts(sort=False).items()
+        }
+    return chat
