@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 _MINT = object()  # private: only this package can mint grants
 
@@ -26,6 +27,7 @@ class VerifiedGrant:
     window_to: date | None
     data: bytes = field(repr=False)
     audit_id: int | None = None
+    record: Any = field(default=None, repr=False, compare=False)  # the ConsentRecord
     _mint: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:

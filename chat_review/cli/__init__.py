@@ -1,0 +1,95 @@
+"""The command line: options in, one call per step, errors out as one sentence.
+
+Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage; 3 consent refused.
+Heavy libraries (pandas, matplotlib) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from chat_review import __version__
+
+from .common import CONTEXT_SETTINGS, EXIT_CODES_HELP, Settings
+
+HELP = f"""Review a WhatsApp chat export under a parent's recorded consent.
+
+\b
+The school's code of conduct lets the headteacher view parents' messages
+only with the parent's permission. chat-review will not open a chat until
+that consent is recorded here for that exact file, and it keeps a
+tamper-evident log of every consent, refusal, reading and report.
+
+\b
+Typical use:
+  1. chat-review consent grant EXPORT --parent ... --purpose ... --recorded-by ...
+     (prints a consent token on its last line)
+  2. chat-review analyse EXPORT --token TOKEN --pdf report.pdf
+  3. chat-review audit verify
+
+{EXIT_CODES_HELP}
+"""
+
+
+@click.group(help=HELP, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar=None,
+    help="Folder holding the consent register (default: $CHAT_REVIEW_HOME, "
+    "else your user settings folder).",
+)
+@click.version_option(__version__, prog_name="chat-review")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    ctx.obj = Settings(home_option=home)
+
+
+def _register_commands() -> None:
+    from .audit_commands import audit
+    from .config_commands import calendar_command, config
+    from .consent_commands import consent
+    from .read_commands import analyse, messages
+    from .register_commands import register
+
+    for command in (consent, messages, analyse, audit, config, calendar_command, register):
+        cli.add_command(command)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console-script entry point: map known errors to one sentence and an exit code."""
+    from chat_review.errors import ChatReviewError
+    from consent.errors import ConsentError
+
+    try:
+        cli.main(standalone_mode=False, prog_name="chat-review")
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Stopped.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+    except (ConsentError, ChatReviewError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Stopped; nothing was written.", err=True)
+        sys.exit(1)
+    except Exception as exc:  # the last line of defence: one sentence, no traceback
+        if os.environ.get("CHAT_REVIEW_DEBUG"):
+            raise
+        click.echo(
+            f"Error: chat-review failed unexpectedly ({type(exc).__name__}: {exc}); "
+            "nothing was lost — run again with CHAT_REVIEW_DEBUG=1 for details and report it.",
+            err=True,
+        )
+        sys.exit(1)
+    sys.exit(0)

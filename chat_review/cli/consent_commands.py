@@ -1,0 +1,151 @@
+"""`chat-review consent ...`: record, list, show and revoke parents' consent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import CONTEXT_SETTINGS, echo_table, settings
+
+
+def _open_register(create: bool = False):
+    from consent.register import Register
+
+    return Register.open(settings().home, create=create)
+
+
+def _day(text: str | None, what: str):
+    if text is None:
+        return None
+    from consent.dates import parse_day
+
+    return parse_day(text, what=what)
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "-"
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(iso)
+    return f"{moment:%d/%m/%Y %H:%M} UTC" if "T" in iso else f"{moment:%d/%m/%Y}"
+
+
+def _window(record) -> str:
+    if not record.window_from and not record.window_to:
+        return "the whole chat"
+    start = _when(record.window_from) if record.window_from else "the start"
+    end = _when(record.window_to) if record.window_to else "the end"
+    return f"{start} to {end} (messages outside are never read into any output)"
+
+
+def _describe(record, now) -> None:
+    status = record.status(now)
+    chat_name = f' (in the chat as "{record.chat_name}")' if record.chat_name else ""
+    rows = [
+        ("Parent", f"{record.parent}{chat_name}"),
+        ("Purpose", record.purpose),
+        ("Export", record.export_name),
+        ("SHA-256", record.export_sha256),
+        ("Window", _window(record)),
+        ("Recorded by", f"{record.recorded_by}, {_when(record.recorded_at)}"),
+        ("Expires", _when(record.expires_at)),
+        ("Evidence", record.evidence or "-"),
+        ("Status", status),
+    ]
+    if record.revoked_at:
+        rows.append(("Revoked", f"{_when(record.revoked_at)} by {record.revoked_by}: "
+                                f"{record.revoked_reason}"))
+    for label, value in rows:
+        click.echo(f"  {label + ':':<13}{value}")
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+def consent() -> None:
+    """Record, list, show and revoke parents' consent to review a chat export."""
+
+
+@consent.command("grant", context_settings=CONTEXT_SETTINGS)
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--parent", required=True, help="The parent giving consent (full name).")
+@click.option("--purpose", required=True, help="Why the chat is being reviewed, in a sentence.")
+@click.option("--recorded-by", required=True, help="Who is recording the consent (you).")
+@click.option("--chat-name", help="The parent's name as it appears in the chat, if different.")
+@click.option("--expires", help="When consent ends: a date (31/12/2026) or days (30d). "
+              "Default: 30 days.")
+@click.option("--from", "window_from", help="Only messages from this date (31/12/2026).")
+@click.option("--to", "window_to", help="Only messages up to and including this date.")
+@click.option("--evidence", help="Reference to the signed consent form, e.g. 'Form PD-2026-014'.")
+def grant_command(export: Path, parent: str, purpose: str, recorded_by: str,
+                  chat_name: str | None, expires: str | None, window_from: str | None,
+                  window_to: str | None, evidence: str | None) -> None:
+    """Record a parent's consent for exactly this export file and print its token.
+
+    The export is identified by its SHA-256: if the file changes later, the consent no longer
+    opens it. The token is printed on the last line; keep it with the case file.
+    """
+    from consent import consents
+    from consent.dates import parse_expiry
+
+    register = _open_register(create=True)
+    with register:
+        expires_at = parse_expiry(expires, register.clock())
+        record, token = consents.grant(
+            register, export, parent=parent, purpose=purpose, recorded_by=recorded_by,
+            chat_name=chat_name, expires_at=expires_at,
+            window_from=_day(window_from, "--from date"), window_to=_day(window_to, "--to date"),
+            evidence=evidence,
+        )
+        click.echo(f"Consent #{record.id} recorded.")
+        _describe(record, register.clock())
+    click.echo("Keep this consent token with the case file; it is needed to read the chat:")
+    click.echo(token)
+
+
+@consent.command("list", context_settings=CONTEXT_SETTINGS)
+def list_command() -> None:
+    """List every consent in the register with its status (active, expired, revoked)."""
+    register = _open_register()
+    with register:
+        now = register.clock()
+        records = register.all()
+    if not records:
+        click.echo("No consents recorded yet.")
+        return
+    echo_table(
+        ["#", "Parent", "Export", "Recorded", "Expires", "Status"],
+        [[str(r.id), r.parent, r.export_name, r.recorded_at[:10], r.expires_at[:10],
+          r.status(now)] for r in records],
+    )
+
+
+@consent.command("show", context_settings=CONTEXT_SETTINGS)
+@click.argument("ref", metavar="TOKEN|ID")
+def show_command(ref: str) -> None:
+    """Show one consent in full, and its token while it is active."""
+    from consent import consents
+
+    register = _open_register()
+    with register:
+        record = consents.find(register, ref)
+        now = register.clock()
+        click.echo(f"Consent #{record.id}")
+        _describe(record, now)
+        if record.status(now) == "active":
+            click.echo("Token:")
+            click.echo(consents.token_for(register, record))
+
+
+@consent.command("revoke", context_settings=CONTEXT_SETTINGS)
+@click.argument("ref", metavar="TOKEN|ID")
+@click.option("--reason", required=True, help="Why consent is withdrawn (kept in the audit log).")
+@click.option("--by", "by", required=True, help="Who is revoking it (you).")
+def revoke_command(ref: str, reason: str, by: str) -> None:
+    """Withdraw a consent: its token stops opening the chat at once. The record is kept."""
+    from consent import consents
+
+    register = _open_register()
+    with register:
+        record = consents.revoke(register, ref, reason=reason, by=by)
+    click.echo(f"Consent #{record.id} revoked; its token no longer opens {record.export_name}.")
