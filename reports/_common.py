@@ -1,0 +1,289 @@
+"""Plain-Python helpers shared by every renderer (no matplotlib here: imported at start-up)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from chat_review.analysis.findings import Findings, SenderStats
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency and in greyscale print.
+IN_HOURS = "#0072B2"  # blue
+OUT_HOURS = "#D55E00"  # vermillion
+ACCENT = "#E69F00"  # orange (warnings)
+GREEN = "#009E73"
+SKY = "#56B4E9"
+PINK = "#CC79A7"
+YELLOW = "#F0E442"
+GREY = "#666666"
+SERIES = [OUT_HOURS, IN_HOURS, ACCENT, GREEN, PINK, SKY, YELLOW, "#000000"]
+
+# A4 portrait at 150 dpi: 1240 x 1754 px. Legible on screen, prints at native resolution.
+A4_DPI = 150
+A4_PX = (1240, 1754)
+A4_INCHES = (A4_PX[0] / A4_DPI, A4_PX[1] / A4_DPI)
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKLY_AFTER_DAYS = 120  # a longer period is drawn in weekly bins
+
+_DAY_KEYS = {
+    **{d.lower(): i for i, d in enumerate(WEEKDAYS)},
+    **{d[:3].lower(): i for i, d in enumerate(WEEKDAYS)},
+    **{str(i): i for i in range(7)},
+}
+
+
+def truncate(text: Any, width: int) -> str:
+    """One line of at most `width` characters, an ellipsis showing what was cut."""
+    s = " ".join(str(text if text is not None else "").split())
+    return s if len(s) <= width else s[: max(width - 1, 1)].rstrip() + "…"
+
+
+def fmt_int(n: int | float) -> str:
+    return f"{int(n):,}"
+
+
+def fmt_pct(share: float) -> str:
+    return f"{share * 100:.0f}%" if share >= 0.01 or share == 0 else "<1%"
+
+
+def fmt_dt(value: datetime | pd.Timestamp | None) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    return pd.Timestamp(value).strftime("%a %d %b %Y %H:%M")
+
+
+def fmt_date(value: date | datetime | pd.Timestamp | str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        return pd.Timestamp(value).strftime("%d %b %Y")
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def fmt_iso(value: Any) -> str:
+    """An ISO string from the consent register, shown readably (date, and time if any)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return str(value)
+    if ts.hour == ts.minute == ts.second == 0:
+        return ts.strftime("%d %b %Y")
+    return ts.strftime("%d %b %Y %H:%M") + (" UTC" if ts.tzinfo is not None else "")
+
+
+def sha_short(sha: str) -> str:
+    return sha[:12]
+
+
+def has_messages(findings: Findings) -> bool:
+    return findings.total_messages > 0 or any(s.messages for s in findings.senders)
+
+
+def period_text(findings: Findings) -> str:
+    p = findings.period
+    if p.start is None or p.end is None:
+        return "no messages"
+    return f"{fmt_date(p.start)} – {fmt_date(p.end)} ({p.days} days)"
+
+
+def chat_names(findings: Findings) -> list[str]:
+    return [s.name for s in findings.sources]
+
+
+def all_warnings(findings: Findings) -> list[str]:
+    """Every warning a reader must see: findings-level, per export, and ambiguous date order."""
+    out: list[str] = []
+    for w in findings.warnings:
+        if w not in out:
+            out.append(w)
+    for s in findings.sources:
+        for w in s.warnings:
+            if w not in out and not any(w in o for o in out):
+                out.append(w)
+        if s.date_order_ambiguous and not any(
+            "ambiguous" in o.lower() and s.name in o for o in out
+        ):
+            out.append(
+                f"{s.name}: the date order could not be proven from the export; "
+                f"read as {s.date_order} ({s.date_order_rule})."
+            )
+    return out
+
+
+def key_figures(findings: Findings) -> list[tuple[str, str]]:
+    ooh = findings.out_of_hours_messages
+    return [
+        ("Messages", fmt_int(findings.total_messages)),
+        ("Senders", fmt_int(len(findings.senders))),
+        ("Out of working hours", f"{fmt_pct(findings.out_of_hours_share)} ({fmt_int(ooh)})"),
+        ("Bursts", fmt_int(len(findings.bursts))),
+        ("Flagged for a human look", fmt_int(len(findings.flags))),
+    ]
+
+
+def sender_label(s: SenderStats | str, is_staff: bool = False, width: int = 28) -> str:
+    name, staff = (s.sender, s.is_staff) if isinstance(s, SenderStats) else (s, is_staff)
+    suffix = " (staff)" if staff else ""
+    return truncate(name, width - len(suffix)) + suffix
+
+
+def top_out_of_hours(
+    senders: list[SenderStats], n: int = 10
+) -> list[tuple[str, int, int, bool]]:
+    """(label, out-of-hours, messages, is_staff) for the top n, the rest as one "Other" row."""
+    ranked = sorted(senders, key=lambda s: (-s.out_of_hours, -s.messages, s.sender))
+    ranked = [s for s in ranked if s.messages > 0]
+    rows = [(sender_label(s), s.out_of_hours, s.messages, s.is_staff) for s in ranked[:n]]
+    rest = ranked[n:]
+    if rest:
+        rows.append(
+            (
+                f"Other ({len(rest)} senders)",
+                sum(s.out_of_hours for s in rest),
+                sum(s.messages for s in rest),
+                False,
+            )
+        )
+    return rows
+
+
+def timeline_bins(daily: pd.DataFrame) -> tuple[pd.DataFrame, str, int]:
+    """Daily totals, or weekly sums (weeks starting Monday) for a long period.
+
+    Returns the frame (index = bin start), a y-axis label and the bin width in days.
+    """
+    frame = daily[["in_hours", "out_of_hours"]].astype("int64")
+    frame.index = pd.DatetimeIndex(frame.index)
+    if len(frame) > WEEKLY_AFTER_DAYS:
+        weekly = frame.resample("W-MON", label="left", closed="left").sum()
+        return weekly, "Messages per week\n(weekly bins, weeks start Monday)", 7
+    return frame, "Messages per day", 1
+
+
+def _hours(value: Any) -> float:
+    """"08:30" / "8" / 8.5 / "08:30:00" -> 8.5."""
+    if isinstance(value, int | float):
+        return float(value)
+    m = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*", str(value))
+    if not m:
+        raise ValueError(value)
+    return int(m.group(1)) + int(m.group(2) or 0) / 60
+
+
+def _intervals(value: Any) -> list[tuple[float, float]]:
+    if value in (None, False, "", [], "closed", "off"):
+        return []
+    if isinstance(value, dict):
+        return [(_hours(value["start"]), _hours(value["end"]))]
+    if isinstance(value, str):
+        out = []
+        for part in value.split(","):
+            a, b = re.split(r"\s*[-–]\s*", part.strip(), maxsplit=1)
+            out.append((_hours(a), _hours(b)))
+        return out
+    if isinstance(value, list | tuple):
+        if len(value) == 2 and not isinstance(value[0], list | tuple | dict):
+            return [(_hours(value[0]), _hours(value[1]))]
+        return [iv for v in value for iv in _intervals(v)]
+    raise ValueError(value)
+
+
+def working_hours(calendar: dict[str, Any]) -> dict[int, list[tuple[float, float]]] | None:
+    """Working intervals per weekday (0=Monday) from the calendar the analysis applied.
+
+    Accepts the shapes a TOML calendar naturally takes: {"monday": ["08:00", "18:00"]},
+    {"mon": "08:00-18:00"}, a list of seven entries, or start/end/days at the top level.
+    None when the calendar does not say (the heatmap then draws no outline, and says so).
+    """
+    try:
+        for key in ("working_hours", "weekday_hours", "hours", "weekdays"):
+            spec = calendar.get(key)
+            if isinstance(spec, dict) and spec:
+                if {"start", "end"} <= set(spec):
+                    days = spec.get("days", range(5))
+                    return {
+                        _DAY_KEYS[str(d).lower()]: [(_hours(spec["start"]), _hours(spec["end"]))]
+                        for d in days
+                    }
+                out = {i: [] for i in range(7)}
+                for day, value in spec.items():
+                    out[_DAY_KEYS[str(day).lower()]] = _intervals(value)
+                return out
+            if isinstance(spec, list | tuple) and len(spec) == 7:
+                return {i: _intervals(v) for i, v in enumerate(spec)}
+        if {"start", "end"} <= set(calendar):
+            days = calendar.get("days", range(5))
+            return {
+                _DAY_KEYS[str(d).lower()]: [(_hours(calendar["start"]), _hours(calendar["end"]))]
+                for d in days
+            }
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+    return None
+
+
+def _hhmm(h: float) -> str:
+    return f"{int(h):02d}:{round((h % 1) * 60):02d}"
+
+
+def working_hours_text(calendar: dict[str, Any]) -> list[str]:
+    """"Monday–Thursday 08:00–18:00" style lines; consecutive equal days are grouped."""
+    wh = working_hours(calendar)
+    if wh is None:
+        return ["Working hours: not stated in the findings."]
+    groups: list[tuple[int, int, str]] = []
+    for d in range(7):
+        spans = ", ".join(f"{_hhmm(a)}–{_hhmm(b)}" for a, b in wh.get(d, [])) or "not working"
+        if groups and groups[-1][2] == spans and groups[-1][1] == d - 1:
+            groups[-1] = (groups[-1][0], d, spans)
+        else:
+            groups.append((d, d, spans))
+    out = []
+    for a, b, spans in groups:
+        days = WEEKDAYS[a] if a == b else f"{WEEKDAYS[a]}–{WEEKDAYS[b]}"
+        out.append(f"{days}: {spans}")
+    return out
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, dict):
+        if {"from", "to"} <= set(value) or "name" in value:
+            name = value.get("name", "")
+            span = (
+                f"{fmt_date(value.get('from'))} – {fmt_date(value.get('to'))}"
+                if "from" in value
+                else fmt_date(value.get("date"))
+            )
+            return f"{name}: {span}" if name else span
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value) if value else "none"
+    return str(value)
+
+
+def calendar_lines(calendar: dict[str, Any]) -> list[str]:
+    """Everything in the calendar other than the working hours, one readable line per key."""
+    skip = {"working_hours", "weekday_hours", "hours", "weekdays", "start", "end", "days"}
+    lines = []
+    for key in sorted(calendar):
+        if key in skip:
+            continue
+        value = calendar[key]
+        label = key.replace("_", " ").capitalize()
+        if isinstance(value, list | tuple) and value and isinstance(value[0], dict):
+            lines.append(f"{label}:")
+            lines.extend(f"    {_plain(v)}" for v in value)
+        else:
+            lines.append(f"{label}: {_plain(value)}")
+    return lines
+
+
+def footer_text(consent_label: str) -> str:
+    return f"Confidential — prepared under recorded parental consent (consent {consent_label})"

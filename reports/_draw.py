@@ -1,0 +1,483 @@
+"""Matplotlib drawing for every report page. Imported lazily by the renderers only.
+
+Pages are A4 portrait at 150 dpi (1240 x 1754 px). Positions are figure fractions laid out by
+hand from a top-down cursor: the page size never changes, and a fixed grid (with long labels
+truncated to a known width) is the one way to guarantee that nothing overlaps, whether the
+chat has 3 senders or 60. Figures are built with `matplotlib.figure.Figure` (no pyplot), so
+nothing global leaks between renders.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import ticker  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
+
+from chat_review.analysis.findings import Findings  # noqa: E402
+
+from . import _common as c  # noqa: E402
+from .context import ReportContext  # noqa: E402
+
+PageFn = Callable[[Figure], None]
+
+RC: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 8.5,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "pdf.fonttype": 42,  # TrueType: text stays selectable and extractable
+    "ps.fonttype": 42,
+    "svg.hashsalt": "chat-review",
+    "path.simplify": True,
+    "hatch.linewidth": 0.6,
+}
+
+# Sequential, light-to-dark, colour-blind safe and readable in greyscale print.
+HEAT_CMAP = LinearSegmentedColormap.from_list(
+    "chat_review_heat", ["#FFFFFF", "#FFF3C4", "#F6C26B", "#E07B39", "#A63A1E", "#4A1A0E"]
+)
+
+LEFT, RIGHT = 0.06, 0.94  # page margins (figure fraction)
+BOTTOM = 0.05  # above the footer
+PT = 1 / (c.A4_INCHES[1] * 72)  # one typographic point as a fraction of page height
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    with matplotlib.rc_context(RC):
+        yield
+
+
+def new_page() -> Figure:
+    return Figure(figsize=c.A4_INCHES, dpi=c.A4_DPI, facecolor="white")
+
+
+def footer(fig: Figure, ctx: ReportContext, page: int | None = None, pages: int | None = None
+           ) -> None:
+    fig.add_artist(
+        Line2D([LEFT, RIGHT], [0.032, 0.032], color="#BBBBBB", lw=0.6,
+                                transform=fig.transFigure)
+    )
+    fig.text(LEFT, 0.02, c.footer_text(ctx.consent_label), fontsize=7.5, color="#333333",
+             va="center")
+    if page is not None:
+        fig.text(RIGHT, 0.02, f"Page {page} of {pages}", fontsize=7.5, color="#333333",
+                 ha="right", va="center")
+
+
+def png_bytes(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    # No Software/time chunks: the same findings give the same bytes.
+    fig.savefig(buf, format="png", dpi=c.A4_DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- header
+
+
+class Cursor:
+    """Top-down y position on a page, in figure fraction."""
+
+    def __init__(self, y: float = 0.975) -> None:
+        self.y = y
+
+    def take(self, points: float) -> float:
+        y = self.y
+        self.y -= points * PT
+        return y
+
+
+def header(fig: Figure, findings: Findings, ctx: ReportContext, title: str,
+           extra: Sequence[str] = ()) -> Cursor:
+    """Title, chats, period, consent, export hash, generated date; then warnings."""
+    cur = Cursor()
+    fig.text(LEFT, cur.take(24), c.truncate(title, 70), fontsize=16, fontweight="bold",
+             va="top")
+    chats = [f"{c.truncate(s.name, 60)}" for s in findings.sources] or ["—"]
+    purposes = sorted({str(p) for p in (k.get("purpose") for k in ctx.consents) if p})
+    shas = ", ".join(c.sha_short(s.sha256) for s in findings.sources) or "—"
+    lines = [
+        ("Chat" + ("s" if len(chats) > 1 else ""), "; ".join(chats)),
+        ("Period", c.period_text(findings)),
+        ("Consent", f"{ctx.consent_label} — " + ("; ".join(purposes) or "purpose not recorded")),
+        ("Export SHA-256", f"{shas} (first 12 hex digits; full value on the method page)"),
+        ("Generated", f"{ctx.generated_at:%d %b %Y %H:%M %Z}".strip()
+         + f" by chat-review {ctx.tool_version}"
+         + ("  ·  names pseudonymised" if ctx.pseudonymised else "")),
+        *[(k, v) for k, v in (e.split(": ", 1) for e in extra)],
+    ]
+    for label, value in lines:
+        y = cur.take(13)
+        fig.text(LEFT, y, label, fontsize=8.5, color=c.GREY, va="top")
+        fig.text(LEFT + 0.16, y, c.truncate(value, 118), fontsize=8.5, va="top")
+    warnings = c.all_warnings(findings)
+    if warnings:
+        cur.take(4)
+        wrapped: list[str] = []
+        for w in warnings:
+            wrapped.extend(textwrap.wrap("⚠ " + w, 125, subsequent_indent="   "))
+        if len(wrapped) > 6:
+            wrapped = wrapped[:5] + [f"   … {len(warnings)} warnings in all: see the method "
+                                     "and provenance section."]
+        h = (len(wrapped) * 11.5 + 8) * PT
+        top = cur.y
+        fig.add_artist(FancyBboxPatch(
+            (LEFT, top - h), RIGHT - LEFT, h, boxstyle="round,pad=0,rounding_size=0.004",
+            transform=fig.transFigure, facecolor="#FFF4E0", edgecolor=c.ACCENT, lw=1))
+        cur.take(4)
+        for line in wrapped:
+            fig.text(LEFT + 0.01, cur.take(11.5), line, fontsize=8, va="top", color="#5A3A00")
+        cur.y = top - h
+    cur.take(8)
+    return cur
+
+
+def figure_boxes(fig: Figure, cur: Cursor, figures: Sequence[tuple[str, str]]) -> None:
+    """The key figures as a row of boxes: big number, label underneath."""
+    h = 44 * PT
+    top = cur.y
+    n = len(figures)
+    gap = 0.012
+    w = (RIGHT - LEFT - gap * (n - 1)) / n
+    for i, (label, value) in enumerate(figures):
+        x = LEFT + i * (w + gap)
+        fig.add_artist(FancyBboxPatch(
+            (x, top - h), w, h, boxstyle="round,pad=0,rounding_size=0.006",
+            transform=fig.transFigure, facecolor="#F2F5F8", edgecolor="#C9D3DD", lw=0.8))
+        fig.text(x + w / 2, top - 8 * PT, value, fontsize=14 if len(value) < 12 else 11.5,
+                 fontweight="bold", ha="center", va="top")
+        fig.text(x + w / 2, top - h + 6 * PT, label, fontsize=7.5, color="#333333",
+                 ha="center", va="bottom")
+    cur.y = top - h - 14 * PT
+
+
+def notice(fig: Figure, cur: Cursor, headline: str, body: str) -> None:
+    """A large boxed statement instead of empty axes."""
+    h = 90 * PT
+    top = cur.y - 20 * PT
+    fig.add_artist(FancyBboxPatch(
+        (LEFT, top - h), RIGHT - LEFT, h, boxstyle="round,pad=0,rounding_size=0.008",
+        transform=fig.transFigure, facecolor="#F2F5F8", edgecolor="#8A99A8", lw=1))
+    fig.text(0.5, top - 22 * PT, headline, fontsize=18, fontweight="bold", ha="center",
+             va="top")
+    fig.text(0.5, top - 52 * PT, "\n".join(textwrap.wrap(body, 100)), fontsize=9,
+             ha="center", va="top", color="#333333")
+    cur.y = top - h - 20 * PT
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _date_axis(ax: Any) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+
+
+def timeline(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
+    """Stacked in-hours / out-of-hours bars, daily, or weekly for a long period."""
+    ax = fig.add_axes(rect)
+    frame, ylabel, width = c.timeline_bins(findings.daily)
+    x = mdates.date2num(frame.index.to_pydatetime()) + width / 2
+    w = width * (0.85 if width > 1 else 0.9)
+    ax.bar(x, frame["in_hours"], width=w, color=c.IN_HOURS, label="In working hours", lw=0)
+    ax.bar(x, frame["out_of_hours"], width=w, bottom=frame["in_hours"], color=c.OUT_HOURS,
+           label="Out of working hours", lw=0)
+    ax.set_xlim(x.min() - width, x.max() + width) if len(x) else None
+    _date_axis(ax)
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
+    ax.grid(axis="y", color="#E5E5E5", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title("Messages over time", loc="left")
+    ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncol=2, frameon=False, fontsize=7.5,
+              handlelength=1.2, borderaxespad=0.2)
+
+
+def _outline_hours(ax: Any, calendar: dict[str, Any]) -> bool:
+    wh = c.working_hours(calendar)
+    if not wh:
+        return False
+    for day, spans in wh.items():
+        for a, b in spans:
+            for lw, colour in ((3.2, "white"), (1.6, "#000000")):
+                ax.add_patch(Rectangle((a - 0.5, day - 0.5), b - a, 1, fill=False, lw=lw,
+                                       edgecolor=colour, zorder=3 if colour != "white" else 2.9))
+    return True
+
+
+def _short(n: int) -> str:
+    return f"{n / 1000:.1f}k" if n >= 1000 else str(n)
+
+
+def heatmap(fig: Figure, rect: Sequence[float], matrix: pd.DataFrame,
+            calendar: dict[str, Any], title: str = "When messages were sent") -> None:
+    m = matrix.reindex(index=range(7), columns=range(24), fill_value=0).to_numpy(float)
+    ax = fig.add_axes(rect)
+    vmax = max(m.max(), 1)
+    ax.imshow(m, cmap=HEAT_CMAP, vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(24), [f"{h:02d}" for h in range(24)])
+    ax.set_yticks(range(7), [d[:3] for d in c.WEEKDAYS])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_xticks(np.arange(-0.5, 24, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, 7, 1), minor=True)
+    ax.grid(which="minor", color="white", lw=0.6)
+    ax.tick_params(which="minor", length=0)
+    for (r, col), v in np.ndenumerate(m):
+        if v:
+            dark = v / vmax > 0.55
+            ax.text(col, r, _short(int(v)), ha="center", va="center", fontsize=5.5,
+                    color="white" if dark else "#222222")
+    outlined = _outline_hours(ax, calendar)
+    note = ("Black outline = working hours" if outlined
+            else "Working hours not stated in the findings: no outline drawn")
+    ax.set_title(title, loc="left")
+    ax.text(1.0, 1.02, note + "  ·  hour of day, phone's local time", transform=ax.transAxes,
+            ha="right", va="bottom", fontsize=7.5, color="#333333")
+
+
+def sender_bars(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
+    rows = c.top_out_of_hours(findings.senders, 10)
+    ax = fig.add_axes(rect)
+    y = np.arange(len(rows))
+    ooh = np.array([r[1] for r in rows], float)
+    total = np.array([r[2] for r in rows], float)
+    ax.barh(y, total - ooh, left=ooh, color=c.IN_HOURS, alpha=0.35, lw=0,
+            label="In working hours")
+    ax.barh(y, ooh, color=c.OUT_HOURS, lw=0, label="Out of working hours")
+    ax.set_yticks(y, [r[0] for r in rows])
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", length=0)
+    xmax = max(total.max() if len(total) else 1, 1)
+    ax.set_xlim(0, xmax * 1.32)
+    for yi, (o, t) in enumerate(zip(ooh, total, strict=True)):
+        share = o / t if t else 0
+        ax.text(t + xmax * 0.01, yi, f"{c.fmt_int(o)} of {c.fmt_int(t)} ({c.fmt_pct(share)})",
+                va="center", fontsize=7, color="#222222")
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: c.fmt_int(v)))
+    ax.grid(axis="x", color="#E5E5E5", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel("Messages (out of hours in vermillion, in hours pale blue)")
+    ax.set_title("Out-of-hours messages per sender (top ten)", loc="left",
+                 x=-(rect[0] - LEFT) / rect[2])
+    ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncol=2, frameon=False, fontsize=7.5,
+              handlelength=1.2, borderaxespad=0.2)
+
+
+def _charts_area(cur: Cursor, parts: Sequence[float], gaps: float = 0.055
+                 ) -> list[tuple[float, float]]:
+    """Split what is left of the page into (bottom, height) bands for the charts."""
+    top, bottom = cur.y - 0.02, BOTTOM + 0.03
+    room = top - bottom - gaps * (len(parts) - 1)
+    total = sum(parts)
+    bands = []
+    y = top
+    for p in parts:
+        h = room * p / total
+        bands.append((y - h, h))
+        y -= h + gaps
+    return bands
+
+
+def summary_page(fig: Figure, findings: Findings, ctx: ReportContext) -> None:
+    """Page 1 of the PDF and the whole PNG."""
+    cur = header(fig, findings, ctx, ctx.title)
+    if not c.has_messages(findings):
+        notice(fig, cur, "No messages in the consented period",
+               "The export was read under the recorded consent, but no message falls inside "
+               "the consent's date window, so there is nothing to chart. Check the window on "
+               "the consent record if this is unexpected.")
+        figure_boxes(fig, cur, c.key_figures(findings))
+        return
+    figure_boxes(fig, cur, c.key_figures(findings))
+    (t0, th), (h0, hh), (b0, bh) = _charts_area(cur, [1.0, 0.95, 1.25])
+    timeline(fig, [LEFT + 0.05, t0, RIGHT - LEFT - 0.05, th], findings)
+    heatmap(fig, [LEFT + 0.05, h0, RIGHT - LEFT - 0.05, hh], findings.weekday_hour,
+            findings.calendar)
+    sender_bars(fig, [LEFT + 0.25, b0, RIGHT - LEFT - 0.25, bh], findings)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class Column:
+    header: str
+    width: float  # relative
+    align: str = "left"
+    chars: int = 40  # cells are truncated to this many characters
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    extra: list[str] = field(default_factory=list)  # full-width lines under the row (excerpts)
+    shade: bool = False
+
+
+TABLE_FONT = 7.5
+LINE_PT = 10.5
+
+
+def table_pages(title: str, intro: Sequence[str], columns: Sequence[Column], rows: list[Row],
+                empty: str = "None.") -> list[PageFn]:
+    """Pages of a table: the header repeats, rows never split across pages."""
+    total_w = sum(col.width for col in columns)
+    xs, x = [], LEFT
+    for col in columns:
+        xs.append(x)
+        x += (RIGHT - LEFT) * col.width / total_w
+    xs.append(RIGHT)
+    head_lines = max(col.header.count("\n") + 1 for col in columns)
+
+    def row_pts(row: Row) -> float:
+        lines = max(cell.count("\n") + 1 for cell in row.cells) + len(row.extra)
+        return lines * LINE_PT + 4
+
+    top_first = 0.975 - (26 + 13 * len(intro) + 8) * PT
+    top_next = 0.975 - (26 + 8) * PT
+    head_pts = head_lines * LINE_PT + 6
+    pages: list[list[Row]] = []
+    room = top_first - BOTTOM - head_pts * PT
+    current: list[Row] = []
+    used = 0.0
+    for row in rows:
+        need = row_pts(row) * PT
+        if current and used + need > room:
+            pages.append(current)
+            current, used, room = [], 0.0, top_next - BOTTOM - head_pts * PT
+        current.append(row)
+        used += need
+    pages.append(current)
+
+    def make(index: int, page_rows: list[Row]) -> PageFn:
+        def draw(fig: Figure) -> None:
+            cur = Cursor()
+            label = title if index == 0 else f"{title} (continued)"
+            fig.text(LEFT, cur.take(26), label, fontsize=14, fontweight="bold", va="top")
+            if index == 0:
+                for line in intro:
+                    fig.text(LEFT, cur.take(13), line, fontsize=8.5, va="top", color="#333333")
+            cur.take(8)
+            if not page_rows:
+                fig.text(LEFT, cur.take(14), empty, fontsize=9, va="top")
+                return
+            top = cur.y
+            fig.add_artist(Rectangle((LEFT, top - head_pts * PT), RIGHT - LEFT, head_pts * PT,
+                                     transform=fig.transFigure, facecolor="#E4EAF0", lw=0))
+            for col, x0, x1 in zip(columns, xs, xs[1:], strict=False):
+                hx, ha = (x1 - 0.004, "right") if col.align == "right" else (x0 + 0.003, "left")
+                fig.text(hx, top - 3 * PT, col.header, fontsize=TABLE_FONT, fontweight="bold",
+                         va="top", ha=ha, linespacing=1.15)
+            y = top - head_pts * PT
+            for i, row in enumerate(page_rows):
+                h = row_pts(row) * PT
+                if row.shade or i % 2 == 1:
+                    fig.add_artist(Rectangle(
+                        (LEFT, y - h), RIGHT - LEFT, h, transform=fig.transFigure, lw=0,
+                        facecolor="#FFF0E6" if row.shade else "#F6F8FA"))
+                for col, x0, x1, cell in zip(columns, xs, xs[1:], row.cells, strict=False):
+                    hx, ha = ((x1 - 0.004, "right") if col.align == "right"
+                              else (x0 + 0.003, "left"))
+                    fig.text(hx, y - 2.5 * PT, cell, fontsize=TABLE_FONT, va="top", ha=ha,
+                             linespacing=1.15)
+                n_main = max(cell.count("\n") + 1 for cell in row.cells)
+                for k, line in enumerate(row.extra):
+                    fig.text(xs[1] + 0.003, y - (2.5 + (n_main + k) * LINE_PT) * PT, line,
+                             fontsize=TABLE_FONT, va="top", style="italic", color="#333333")
+                y -= h
+
+        return draw
+
+    return [make(i, p) for i, p in enumerate(pages)]
+
+
+# --------------------------------------------------------------------------- text pages
+
+
+@dataclass
+class Block:
+    kind: str  # "h" heading, "p" paragraph, "kv" label/value, "mono" monospaced, "gap"
+    text: str = ""
+    label: str = ""
+
+
+def text_pages(title: str, blocks: Sequence[Block]) -> list[PageFn]:
+    """Flowing text (headings, paragraphs, label: value lines), paginated."""
+    items: list[tuple[str, str, str, float]] = []  # kind, label, text, points
+    for b in blocks:
+        if b.kind == "h":
+            items.append(("h", "", b.text, 22))
+        elif b.kind == "gap":
+            items.append(("gap", "", "", 6))
+        elif b.kind == "kv":
+            lines = textwrap.wrap(b.text, 92) or ["—"]
+            for i, line in enumerate(lines):
+                items.append(("kv", b.label if i == 0 else "", line, 12))
+        elif b.kind == "mono":
+            for line in textwrap.wrap(b.text, 100) or [""]:
+                items.append(("mono", b.label, line, 12))
+        else:
+            for line in textwrap.wrap(b.text, 118) or [""]:
+                items.append(("p", "", line, 12))
+    room_first = (0.975 - BOTTOM) / PT - 34
+    pages: list[list[tuple[str, str, str, float]]] = [[]]
+    used = 0.0
+    for item in items:
+        if used + item[3] > room_first and pages[-1]:
+            pages.append([])
+            used = 0.0
+            if item[0] == "gap":
+                continue
+        pages[-1].append(item)
+        used += item[3]
+
+    def make(index: int, page_items: list[tuple[str, str, str, float]]) -> PageFn:
+        def draw(fig: Figure) -> None:
+            cur = Cursor()
+            label = title if index == 0 else f"{title} (continued)"
+            fig.text(LEFT, cur.take(26), label, fontsize=14, fontweight="bold", va="top")
+            cur.take(8)
+            for kind, lab, text, pts in page_items:
+                y = cur.take(pts)
+                if kind == "h":
+                    fig.text(LEFT, y - 8 * PT, text, fontsize=10.5, fontweight="bold", va="top",
+                             color="#1F3B57")
+                elif kind == "kv":
+                    fig.text(LEFT, y, lab, fontsize=8.5, va="top", color=c.GREY)
+                    fig.text(LEFT + 0.2, y, text, fontsize=8.5, va="top")
+                elif kind == "mono":
+                    if lab:
+                        fig.text(LEFT, y, lab, fontsize=8.5, va="top", color=c.GREY)
+                    fig.text(LEFT + 0.2 if lab else LEFT, y, text, fontsize=8,
+                             family="DejaVu Sans Mono", va="top")
+                elif kind == "p":
+                    fig.text(LEFT, y, text, fontsize=8.5, va="top")
+
+        return draw
+
+    return [make(i, p) for i, p in enumerate(pages)]
