@@ -68,7 +68,9 @@ def main() -> None:
     from consent.errors import ConsentError
 
     try:
-        cli.main(standalone_mode=False, prog_name="chat-review")
+        code = cli.main(standalone_mode=False, prog_name="chat-review")
+        if isinstance(code, int) and code:  # click returns Exit codes in this mode
+            sys.exit(code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:

@@ -1,0 +1,91 @@
+"""Shared fixtures: temporary homes, copies of the sample exports, the installed console script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_exports"
+GROUP_CHAT = SAMPLES / "class-group-android.txt"
+ONE_TO_ONE_ZIP = SAMPLES / "WhatsApp Chat - Tom Aldridge.zip"
+SAMPLE_CONFIG = SAMPLES / "chat-review.toml"
+
+
+def console_script() -> str:
+    """The installed `chat-review` next to this interpreter (the real entry point)."""
+    candidate = Path(sys.executable).with_name("chat-review")
+    found = str(candidate) if candidate.exists() else shutil.which("chat-review")
+    if not found:
+        pytest.fail("the chat-review console script is not installed; run `make test`")
+    return found
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def last_line(self) -> str:
+        return self.out.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A fresh chat-review home (not yet created: the first grant makes it)."""
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def group_chat(tmp_path: Path) -> Path:
+    """A private copy of the sample group chat, so a test may change it freely."""
+    target = tmp_path / "exports" / GROUP_CHAT.name
+    target.parent.mkdir(exist_ok=True)
+    shutil.copyfile(GROUP_CHAT, target)
+    return target
+
+
+@pytest.fixture
+def one_to_one_zip(tmp_path: Path) -> Path:
+    target = tmp_path / "exports" / ONE_TO_ONE_ZIP.name
+    target.parent.mkdir(exist_ok=True)
+    shutil.copyfile(ONE_TO_ONE_ZIP, target)
+    return target
+
+
+@pytest.fixture
+def run(home: Path, tmp_path: Path) -> Callable[..., Result]:
+    """Run the installed console script with `--home` set to the test's home."""
+
+    def _run(*args: str, env: dict[str, str] | None = None, use_home: bool = True) -> Result:
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("CHAT_REVIEW")}
+        full_env.update(env or {})
+        cmd = [console_script()] + (["--home", str(home)] if use_home else []) + list(args)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env,
+                              cwd=tmp_path, timeout=120)
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return _run
+
+
+@pytest.fixture
+def grant(run: Callable[..., Result]) -> Callable[..., str]:
+    """Record a consent through the CLI and return its token."""
+
+    def _grant(export: Path, *extra: str) -> str:
+        result = run("consent", "grant", str(export), "--parent", "Tom Aldridge",
+                     "--purpose", "Complaint about messages to the class teacher",
+                     "--recorded-by", "Ms Head", *extra)
+        assert result.code == 0, result.err
+        return result.last_line
+
+    return _grant
