@@ -1,0 +1,245 @@
+"""The review lexicon and the whole-word matcher that finds its terms in many messages at once.
+
+A lexicon is a set of named categories (insult, threat, confidential, ...), each a list of words
+or phrases. A message containing a term is listed *for a human look*: a match is a prompt to
+read the message in context, never a verdict.
+
+Term syntax (case-insensitive, whole words):
+
+* a space between words matches any run of whitespace, including a line break;
+* a trailing ``*`` matches any word ending: ``stupid*`` matches "stupid" and "stupidity";
+* any other character, including an inner ``*``, is literal (``f*ck*`` matches "f*cking").
+
+Matching is done without a Python loop over messages. All texts are joined into one string
+(separated by NUL), lower-cased once, and searched with one regular expression built as a
+prefix tree of every term; match positions are mapped back to rows with ``numpy.searchsorted``.
+With pandas' Python string storage this is several times faster than ``Series.str.contains``
+per category, which calls the regex engine once per message.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+STAFF_CATEGORY = "staff-named"
+_WORD = re.compile(r"\w")
+_SEP = "\x00"
+
+
+@dataclass
+class Lexicon:
+    """Review categories -> terms, with a one-line description per category.
+
+    ``staff_named``: also flag messages (by non-staff senders) that name a member of staff on
+    the roster, as category ``staff-named``. ``source`` says where the terms came from.
+    """
+
+    categories: dict[str, list[str]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    source: str = "built-in lexicon"
+    staff_named: bool = True
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The lexicon shipped as package data (``chat_review/data/lexicon.toml``)."""
+        return _default_lexicon()
+
+    def combined(
+        self, categories: dict[str, list[str]], *, mode: str, source: str, staff_named: bool
+    ) -> Lexicon:
+        """This lexicon extended by (``mode="extend"``) or replaced by (``"replace"``) a
+        config's categories; extending adds terms to a category of the same name."""
+        if mode == "replace":
+            cats = {k: list(v) for k, v in categories.items()}
+            desc = {k: self.descriptions.get(k, "") for k in cats}
+            src = f"{source} (replaces the built-in lexicon)"
+        else:
+            cats = {k: list(v) for k, v in self.categories.items()}
+            for k, terms in categories.items():
+                known = cats.setdefault(k, [])
+                known += [t for t in terms if t not in known]
+            desc = {k: self.descriptions.get(k, "") for k in cats}
+            src = f"{self.source} extended by {source}" if categories else self.source
+        return Lexicon(cats, desc, src, staff_named)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "staff_named": self.staff_named,
+            "categories": {k: list(v) for k, v in self.categories.items()},
+            "descriptions": dict(self.descriptions),
+        }
+
+
+_default_cache: Lexicon | None = None
+
+
+def _default_lexicon() -> Lexicon:
+    global _default_cache
+    if _default_cache is None:
+        raw = resources.files("chat_review").joinpath("data/lexicon.toml").read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+        cats = {k: [str(t) for t in v["terms"]] for k, v in data.items()}
+        desc = {k: str(v.get("description", "")) for k, v in data.items()}
+        _default_cache = Lexicon(cats, desc, "built-in lexicon")
+    # hand out a copy: callers may extend it
+    return Lexicon(
+        {k: list(v) for k, v in _default_cache.categories.items()},
+        dict(_default_cache.descriptions),
+        _default_cache.source,
+        _default_cache.staff_named,
+    )
+
+
+# -- matching -----------------------------------------------------------------------------------
+
+
+def _atoms(term: str) -> list[str]:
+    """A term as regex atoms: escaped characters, ``\\s+`` between words, ``\\w*`` wildcard."""
+    words = term.lower().split()
+    atoms: list[str] = []
+    for i, word in enumerate(words):
+        if i:
+            atoms.append(r"\s+")
+        wildcard = len(word) > 1 and word.endswith("*")
+        atoms += [re.escape(ch) for ch in (word[:-1] if wildcard else word)]
+        if wildcard:
+            atoms.append(r"\w*")
+    return atoms
+
+
+def _trie_regex(terms: Sequence[list[str]]) -> str:
+    """One alternation shaped as a prefix tree: Python's ``re`` then tries each first
+    character once instead of every term at every position."""
+    root: dict[str, Any] = {}
+    for atoms in terms:
+        node = root
+        for a in atoms:
+            node = node.setdefault(a, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        alts = [a + build(child) for a, child in sorted(node.items()) if a]
+        # longer alternatives first so the longest term at a position wins
+        alts.sort(key=len, reverse=True)
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not ends else "(?:" + "|".join(alts) + ")"
+        if ends:
+            body = f"(?:{body})?" if len(alts) == 1 else body + "?"
+        return body
+
+    return build(root)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One searchable term: what to match, which category it belongs to, what to report."""
+
+    term: str
+    category: str
+    label: str
+
+
+class TermMatcher:
+    """Finds every entry's term in many texts with one regex pass (see module docstring)."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = [e for e in entries if e.term.strip()]
+        self._exact: dict[str, list[Entry]] = {}
+        self._wild: list[tuple[re.Pattern[str], Entry]] = []
+        for e in self.entries:
+            atoms = _atoms(e.term)
+            if r"\w*" in atoms or r"\s+" in atoms:
+                self._wild.append((re.compile("".join(atoms)), e))
+            if r"\w*" not in atoms:
+                self._exact.setdefault(" ".join(e.term.lower().split()), []).append(e)
+        pattern = _trie_regex([_atoms(e.term) for e in self.entries])
+        self._rx = re.compile(f"(?:{pattern})(?!\\w)") if pattern else None
+
+    def _entries_for(self, matched: str) -> list[Entry]:
+        found = list(self._exact.get(" ".join(matched.split()), []))
+        for rx, e in self._wild:
+            if e not in found and rx.fullmatch(matched):
+                found.append(e)
+        return found
+
+    def scan(self, texts: pd.Series) -> pd.DataFrame:
+        """Every match in ``texts``: columns ``pos`` (positional row in ``texts``), ``start``
+        (character offset in that text), ``category``, ``label``, ``term``. Missing texts never
+        match. A row gets one record per match and entry; callers deduplicate as they need."""
+        cols = {"pos": [], "start": [], "category": [], "label": [], "term": []}
+        if self._rx is None or len(texts) == 0:
+            return _frame(cols)
+        arr = texts.fillna("").to_numpy(dtype=object)
+        joined = _SEP.join(arr)
+        low = joined.lower()
+        rx = self._rx
+        if len(low) != len(joined):  # a lower-case mapping changed lengths: search as-is
+            low = joined
+            rx = re.compile(rx.pattern, re.IGNORECASE)
+        lengths = np.fromiter(map(len, arr), dtype=np.int64, count=len(arr))
+        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        positions: list[int] = []
+        matches: list[str] = []
+        search = rx.search
+        at = 0
+        while True:
+            m = search(low, at)
+            if m is None:
+                break
+            s = m.start()
+            if s and _WORD.match(low, s - 1):  # not at the start of a word: look again
+                at = s + 1
+                continue
+            positions.append(s)
+            matches.append(m.group())
+            at = max(m.end(), s + 1)
+        if not positions:
+            return _frame(cols)
+        pos_arr = np.asarray(positions, dtype=np.int64)
+        rows = np.searchsorted(starts, pos_arr, side="right") - 1
+        memo: dict[str, list[Entry]] = {}
+        for r, p, text in zip(rows.tolist(), pos_arr.tolist(), matches, strict=True):
+            found = memo.get(text)
+            if found is None:
+                found = memo[text] = self._entries_for(text)
+            for e in found:
+                cols["pos"].append(r)
+                cols["start"].append(p - int(starts[r]))
+                cols["category"].append(e.category)
+                cols["label"].append(e.label)
+                cols["term"].append(e.term)
+        return _frame(cols)
+
+
+def _frame(cols: dict[str, list[Any]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pos": pd.Series(cols["pos"], dtype="int64"),
+            "start": pd.Series(cols["start"], dtype="int64"),
+            "category": pd.Series(cols["category"], dtype=object),
+            "label": pd.Series(cols["label"], dtype=object),
+            "term": pd.Series(cols["term"], dtype=object),
+        }
+    )
+
+
+def excerpt(text: str, start: int, width: int = 120) -> str:
+    """About ``width`` characters of ``text`` around ``start``, on one line, with an ellipsis
+    where it was cut: enough to decide whether to open the export, no more."""
+    flat = text.replace("\r", " ").replace("\n", " ")
+    lo = max(0, start - width // 3)
+    hi = min(len(flat), lo + width)
+    lo = max(0, hi - width)
+    out = flat[lo:hi].strip()
+    return ("…" if lo > 0 else "") + out + ("…" if hi < len(flat) else "")

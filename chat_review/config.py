@@ -1,0 +1,420 @@
+"""The school's settings: working hours, holidays, the staff roster, the burst rule, the lexicon.
+
+Read from one TOML file (``chat-review.toml``; ``chat-review config init`` writes a commented
+template). Every setting has a default, so no file is needed to start. Anything the tool does
+not recognise is refused rather than ignored, because a misspelt ``[hours]`` key that was quietly
+skipped would change what "out of hours" means in a report a headteacher relies on. Each
+problem is reported as one sentence naming the file, the key and what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from chat_review.analysis.lexicon import Lexicon
+from chat_review.calendar import REGIONS, WEEKDAYS, Closure, WorkingCalendar
+from chat_review.errors import ConfigError
+
+CONFIG_NAME = "chat-review.toml"
+DEFAULTS_SOURCE = "built-in defaults"
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_SPAN = re.compile(r"^\s*(\S+)\s*(?:-|–|to)\s*(\S+)\s*$")
+
+
+# -- the roster ---------------------------------------------------------------------------------
+
+
+def normalise_phone(number: str) -> str:
+    """A phone number reduced to digits so that spellings of one number compare equal.
+
+    UK numbers are written in national form: ``+44 7700 900123``, ``0044 7700 900123``,
+    ``447700900123`` and ``07700 900123`` all become ``07700900123``. Other numbers keep all
+    their digits (with the country code, without ``+`` or ``00``).
+    """
+    digits = re.sub(r"\D", "", number)
+    if digits.startswith("00"):
+        digits = digits[2:]
+    if digits.startswith("44") and len(digits) >= 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+@dataclass
+class StaffMember:
+    """A member of staff as they appear in chats: display name, other names, phone numbers."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        """The name and every alias, in that order."""
+        return [self.name, *[a for a in self.aliases if a != self.name]]
+
+    @property
+    def phone_keys(self) -> set[str]:
+        """Normalised phone numbers (see `normalise_phone`)."""
+        return {normalise_phone(p) for p in self.phones if normalise_phone(p)}
+
+    def is_sender(self, sender: str) -> bool:
+        """True when a chat sender name is this person: a name or alias (case and spacing
+        ignored) or one of their phone numbers."""
+        key = " ".join(sender.split()).casefold()
+        if any(key == " ".join(n.split()).casefold() for n in self.names):
+            return True
+        if re.fullmatch(r"[\d\s+()\-.]+", sender) and normalise_phone(sender):
+            return normalise_phone(sender) in self.phone_keys
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "aliases": list(self.aliases), "phones": list(self.phones)}
+
+
+# -- the config ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Config:
+    """Everything analysis needs besides the messages. ``source`` is the file it was read
+    from, or ``"built-in defaults"``."""
+
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    staff: list[StaffMember] = field(default_factory=list)
+    burst_min_messages: int = 5
+    burst_window_minutes: int = 10
+    late_night_start: str = "22:00"
+    late_night_end: str = "06:00"
+    lexicon: Lexicon = field(default_factory=Lexicon.default)
+    source: str = DEFAULTS_SOURCE
+    school_name: str | None = None
+
+    def staff_for_sender(self, sender: str) -> StaffMember | None:
+        """The roster entry a chat sender name belongs to, or None."""
+        for member in self.staff:
+            if member.is_sender(sender):
+                return member
+        return None
+
+
+def load_config(path: Path | None, home: Path | None) -> Config:
+    """Load the settings: ``path`` if given (it must exist); else ``home/chat-review.toml`` if
+    it exists; else the built-in defaults. Raises `ConfigError` (one sentence) when the file is
+    unreadable or any key is unknown or invalid."""
+    if path is None:
+        if home is None or not (Path(home) / CONFIG_NAME).is_file():
+            return Config()
+        path = Path(home) / CONFIG_NAME
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{where}: no such file; check the path, or run `chat-review config init` to "
+            "write a template."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot be read ({exc.strerror}); check the path.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: is not UTF-8 text; save it as UTF-8 and try again.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"{where}: is not valid TOML ({exc}); compare it with `chat-review config init`."
+        ) from None
+    return parse_config(data, where)
+
+
+def config_template() -> str:
+    """The commented TOML template that ``chat-review config init`` writes."""
+    return resources.files("chat_review").joinpath("data/config-template.toml").read_text("utf-8")
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+_TOP = {
+    "school",
+    "calendar",
+    "hours",
+    "school_holidays",
+    "inset_days",
+    "staff",
+    "bursts",
+    "late_night",
+    "lexicon",
+}
+
+
+class _Where:
+    """Builds the one-sentence errors: ``file: [table] key: problem; what to do.``"""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def error(self, key: str, problem: str, fix: str) -> ConfigError:
+        return ConfigError(f"{self.file}: {key}: {problem}; {fix}.")
+
+
+def _check_keys(w: _Where, table: Any, allowed: set[str], key: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise w.error(key, "should be a table", f"write it as {key} with keys under it")
+    for k in table:
+        if k not in allowed:
+            raise w.error(
+                f"{key} {k}" if key else k,
+                "is not a setting chat-review knows",
+                f"use one of {', '.join(sorted(allowed))} (check the spelling)",
+            )
+    return table
+
+
+def _str(w: _Where, value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise w.error(key, f"{value!r} should be non-empty text", 'write it in quotes, e.g. "…"')
+    return value.strip()
+
+
+def _int(w: _Where, value: Any, key: str, minimum: int) -> int:
+    if type(value) is not int or value < minimum:
+        raise w.error(key, f"{value!r} should be a whole number", f"write {minimum} or more")
+    return value
+
+
+def _bool(w: _Where, value: Any, key: str) -> bool:
+    if type(value) is not bool:
+        raise w.error(key, f"{value!r} should be true or false", "write true or false")
+    return value
+
+
+def _str_list(w: _Where, value: Any, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise w.error(key, "should be a list of non-empty texts", 'write e.g. ["one", "two"]')
+    return [v.strip() for v in value]
+
+
+def _time(w: _Where, value: Any, key: str) -> time:
+    m = _TIME.match(value) if isinstance(value, str) else None
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise w.error(
+            key, f"{value!r} is not a time of day", 'write times as "HH:MM" from 00:00 to 23:59'
+        )
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _date(w: _Where, value: Any, key: str) -> date:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise w.error(key, f"{value!r} is not a date", "write dates as YYYY-MM-DD, e.g. 2025-10-27")
+
+
+def _hours(w: _Where, day: str, value: Any) -> tuple[time, time] | None:
+    key = f"[hours] {day}"
+    if isinstance(value, str) and value.strip().lower() in {"none", "off", ""}:
+        return None
+    if isinstance(value, str):
+        m = _SPAN.match(value)
+        if not m:
+            raise w.error(
+                key, f"{value!r} is not a range of hours", 'write "08:00-17:00", or "none"'
+            )
+        start, end = _time(w, m.group(1), key), _time(w, m.group(2), key)
+    elif isinstance(value, dict):
+        _check_keys(w, value, {"start", "end"}, key)
+        if "start" not in value or "end" not in value:
+            raise w.error(
+                key, "needs both start and end", 'write { start = "08:00", end = "17:00" }'
+            )
+        start, end = _time(w, value["start"], key), _time(w, value["end"], key)
+    else:
+        raise w.error(key, f"{value!r} is not a range of hours", 'write "08:00-17:00", or "none"')
+    if not start < end:
+        word = "is the same as" if start == end else "is before"
+        raise w.error(
+            key,
+            f"end {end:%H:%M} {word} start {start:%H:%M}",
+            "write times as HH:MM with end after start",
+        )
+    return start, end
+
+
+def _closures(w: _Where, value: Any, table: str, kind: str) -> list[Closure]:
+    if not isinstance(value, list):
+        raise w.error(
+            f"[[{table}]]",
+            "should be a list of tables",
+            f"write each one under its own [[{table}]]",
+        )
+    out = []
+    for i, item in enumerate(value, 1):
+        key = f"[[{table}]] number {i}"
+        _check_keys(w, item, {"name", "from", "to", "date"}, key)
+        default_name = "INSET day" if kind == "inset" else None
+        if "name" in item:
+            name = _str(w, item["name"], f"{key} name")
+        elif default_name:
+            name = default_name
+        else:
+            raise w.error(key, "has no name", 'add e.g. name = "Autumn half-term"')
+        if "date" in item:
+            if "from" in item or "to" in item:
+                raise w.error(
+                    key, "has both date and from/to", "use date for one day, or from and to"
+                )
+            start = end = _date(w, item["date"], f"{key} date")
+        else:
+            if "from" not in item or "to" not in item:
+                raise w.error(
+                    f"{key} ({name})",
+                    "needs from and to",
+                    "write from = 2025-10-27 and to = 2025-10-31",
+                )
+            start = _date(w, item["from"], f"{key} ({name}) from")
+            end = _date(w, item["to"], f"{key} ({name}) to")
+            if end < start:
+                raise w.error(
+                    f"{key} ({name})",
+                    f"to {end} is before from {start}",
+                    "write the first day as from and the last day as to",
+                )
+        out.append(Closure(name, start, end, kind))
+    return out
+
+
+def _check_overlaps(w: _Where, closures: list[Closure]) -> None:
+    ordered = sorted(closures, key=lambda c: (c.start, c.end))
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start <= a.end:
+            raise w.error(
+                "[[school_holidays]]/[[inset_days]]",
+                f"{a.name} ({a.start} to {a.end}) overlaps {b.name} ({b.start} to {b.end})",
+                "make the date ranges separate (each day belongs to one holiday)",
+            )
+
+
+def _staff(w: _Where, value: Any) -> list[StaffMember]:
+    if not isinstance(value, list):
+        raise w.error(
+            "[[staff]]", "should be a list of tables", "write each person under [[staff]]"
+        )
+    out = []
+    for i, item in enumerate(value, 1):
+        key = f"[[staff]] number {i}"
+        _check_keys(w, item, {"name", "aliases", "phones"}, key)
+        if "name" not in item:
+            raise w.error(key, "has no name", 'add name = "…" as it appears in the chat')
+        name = _str(w, item["name"], f"{key} name")
+        aliases = _str_list(w, item.get("aliases", []), f"{key} ({name}) aliases")
+        phones = _str_list(w, item.get("phones", []), f"{key} ({name}) phones")
+        for p in phones:
+            if len(normalise_phone(p)) < 6:
+                raise w.error(
+                    f"{key} ({name}) phones",
+                    f"{p!r} is not a phone number",
+                    'write it with its digits, e.g. "+44 7700 900123"',
+                )
+        out.append(StaffMember(name, aliases, phones))
+    return out
+
+
+def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
+    """Build a `Config` from already-parsed TOML; ``where`` names the file in errors."""
+    w = _Where(where)
+    _check_keys(w, data, _TOP, "")
+    cfg = Config(source=where)
+
+    if "school" in data:
+        school = _check_keys(w, data["school"], {"name"}, "[school]")
+        if "name" in school:
+            cfg.school_name = _str(w, school["name"], "[school] name")
+
+    region = "england"
+    if "calendar" in data:
+        cal = _check_keys(w, data["calendar"], {"region"}, "[calendar]")
+        if "region" in cal:
+            raw = _str(w, cal["region"], "[calendar] region")
+            region = raw.lower().replace(" ", "-").replace("_", "-")
+            if region not in REGIONS:
+                raise w.error(
+                    "[calendar] region",
+                    f"{raw!r} is not a UK region chat-review knows",
+                    f"use one of {', '.join(REGIONS)}",
+                )
+
+    hours: dict[int, tuple[time, time] | None] = {}
+    if "hours" in data:
+        table = _check_keys(w, data["hours"], set(WEEKDAYS), "[hours]")
+        for day, value in table.items():
+            hours[WEEKDAYS.index(day)] = _hours(w, day, value)
+
+    closures: list[Closure] = []
+    if "school_holidays" in data:
+        closures += _closures(w, data["school_holidays"], "school_holidays", "school-holiday")
+    if "inset_days" in data:
+        closures += _closures(w, data["inset_days"], "inset_days", "inset")
+    _check_overlaps(w, closures)
+    cfg.calendar = WorkingCalendar(hours=hours, region=region, closures=closures)
+
+    if "staff" in data:
+        cfg.staff = _staff(w, data["staff"])
+
+    if "bursts" in data:
+        b = _check_keys(w, data["bursts"], {"min_messages", "window_minutes"}, "[bursts]")
+        if "min_messages" in b:
+            cfg.burst_min_messages = _int(w, b["min_messages"], "[bursts] min_messages", 2)
+        if "window_minutes" in b:
+            cfg.burst_window_minutes = _int(w, b["window_minutes"], "[bursts] window_minutes", 1)
+
+    if "late_night" in data:
+        ln = _check_keys(w, data["late_night"], {"start", "end"}, "[late_night]")
+        start = _time(w, ln.get("start", cfg.late_night_start), "[late_night] start")
+        end = _time(w, ln.get("end", cfg.late_night_end), "[late_night] end")
+        if start == end:
+            raise w.error(
+                "[late_night]",
+                f"start and end are both {start:%H:%M}",
+                'write a window such as start = "22:00", end = "06:00"',
+            )
+        cfg.late_night_start, cfg.late_night_end = f"{start:%H:%M}", f"{end:%H:%M}"
+
+    if "lexicon" in data:
+        lx = _check_keys(w, data["lexicon"], {"mode", "staff_named", "categories"}, "[lexicon]")
+        mode = lx.get("mode", "extend")
+        if mode not in ("extend", "replace"):
+            raise w.error(
+                "[lexicon] mode", f"{mode!r} is not a mode", 'write "extend" or "replace"'
+            )
+        staff_named = _bool(w, lx.get("staff_named", True), "[lexicon] staff_named")
+        cats: dict[str, list[str]] = {}
+        if "categories" in lx:
+            table = lx["categories"]
+            if not isinstance(table, dict):
+                raise w.error(
+                    "[lexicon.categories]", "should be a table", 'write e.g. insult = ["word"]'
+                )
+            for name, terms in table.items():
+                cats[name] = _str_list(w, terms, f"[lexicon.categories] {name}")
+        if mode == "replace" and not cats:
+            raise w.error(
+                "[lexicon] mode",
+                '"replace" needs at least one category',
+                'add [lexicon.categories] or use mode = "extend"',
+            )
+        cfg.lexicon = Lexicon.default().combined(
+            cats, mode=mode, source=where, staff_named=staff_named
+        )
+    return cfg
