@@ -1,0 +1,284 @@
+"""Parse a WhatsApp export's bytes into the message table (see ``chat.py``).
+
+Pipeline, each step vectorised over the whole file:
+
+1. ``container.unwrap``: zip → chat file, any supported encoding → UTF-8 bytes, LF endings;
+2. ``headers.detect``: the header layout from a sample of the first non-empty lines;
+3. one strict bytes regex (``headers.message_pattern``) run with ``findall`` over the file: each
+   match is one message — date, time, sender, body *including its continuation lines* (a
+   continuation line is any line the strict header pattern does not match);
+4. ``dates.resolve``: date order from the whole file, timestamps via numpy on distinct strings;
+5. ``phrases.scan``: media / deleted / edited / system phrases over all bodies joined by NUL.
+
+Decisions documented here because later stages rely on them:
+
+* iOS marks people who are not in the phone's contacts with ``~`` (``~ Sam``): the sender is
+  the name *without* the ``~`` marker (``Sam``), so the same person has one name throughout.
+* Direction and embedding marks are removed from sender names and attachment names only; the
+  message text is kept byte for byte (no Unicode normalisation).
+* System events (kind ``system``) have sender <NA>: Android lines without a ``Name:`` part, iOS
+  lines whose body starts with U+200E, lines with a known system phrase (encryption notices), and
+  on iOS every line from a pseudo-sender (the group's name) whose lines are all system events.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+
+from chat_review.errors import ExportError
+
+from . import dates, headers, phrases
+from .chat import KINDS, Chat, ChatMetadata, empty_messages
+from .container import unwrap
+
+SAMPLE_LINES = 50
+BACKWARD_TOLERANCE_S = 5 * 60
+TRUNCATION_LIMIT = 39_000
+TRUNCATION_LIMIT_MEDIA = 9_900
+_K_TEXT, _K_MEDIA, _K_DELETED, _K_SYSTEM = (KINDS.index(k) for k in KINDS)
+_LRM = "\u200e".encode()
+_QUOTES = tuple(q.encode() for q in "\"“”„«»")
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Millions of small tuples trigger the cyclic GC over and over; none of them are cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _sample(buf: bytes) -> list[str]:
+    out: list[str] = []
+    for raw in buf[: 1 << 20].split(b"\n"):
+        if raw.strip():
+            out.append(raw.decode("utf-8", "replace"))
+            if len(out) >= SAMPLE_LINES:
+                break
+    return out
+
+
+def parse_export_bytes(
+    data: bytes, source_name: str, *, sha256: str, date_order: str | None = None
+) -> Chat:
+    """Parse an export (``.txt`` or ``.zip`` bytes) into a `Chat`; ExportError if unreadable."""
+    un = unwrap(data, source_name)
+    buf = un.data
+    name = un.inner_name or source_name
+    sample = _sample(buf)
+    if not sample:
+        raise ExportError(
+            f"{name} has no text; export the chat again from WhatsApp (More > Export chat)."
+        )
+    found = headers.detect(sample)
+    if found is None:
+        raise ExportError(
+            f"{name} is not a WhatsApp chat export chat-review can read: none of its first "
+            f"{len(sample)} lines starts with a date and time like '31/12/2024, 23:59 - Name:'; "
+            "check you chose the exported chat file."
+        )
+    sig, _hits = found
+    pattern = headers.message_pattern(sig)
+    end = len(buf)
+    while end and buf[end - 1] == 0x0A:
+        end -= 1
+    first = pattern.search(buf, 0, end)
+    if first is None:  # the sample matched loosely but no line matches strictly
+        raise ExportError(
+            f"{name} has no complete message header; it is not a WhatsApp export "
+            "chat-review can read."
+        )
+    warnings: list[str] = []
+    first_line = buf.count(b"\n", 0, first.start()) + 1
+    pre = [ln for ln in buf[: first.start()].split(b"\n") if ln.strip()]
+    if pre:
+        warnings.append(
+            f"{len(pre)} line(s) before the first message (line {first_line}) are not messages "
+            "and were left out."
+        )
+    with _no_gc():
+        rows = pattern.findall(buf, first.start(), end)
+        chat = _build(rows, sig, first_line, date_order, warnings, name)
+    meta = chat.meta
+    meta.source_name = source_name
+    meta.sha256 = sha256
+    meta.encoding = un.encoding
+    meta.container = un.container
+    meta.inner_name = un.inner_name
+    return chat
+
+
+def _factorize(values: tuple[bytes, ...]) -> tuple[np.ndarray, list[bytes], np.ndarray]:
+    """Codes, distinct values, and the first message index of each distinct value."""
+    codes, uniques = pd.factorize(np.array(values, dtype=object))
+    _, first_idx = np.unique(codes, return_index=True)
+    return codes.astype(np.int64), list(uniques), first_idx
+
+
+def _build(
+    rows: list[tuple[bytes, ...]],
+    sig: headers.Signature,
+    first_line: int,
+    date_order: str | None,
+    warnings: list[str],
+    name: str,
+) -> Chat:
+    n = len(rows)
+    dates_b, times_b, senders_b, spaces_b, bodies = (list(c) for c in zip(*rows, strict=True))
+    del rows
+    # line numbers: each message spans 1 + (newlines in its body) lines
+    nl = np.fromiter(map(bytes.count, bodies, [b"\n"] * n), dtype=np.int64, count=n)
+    line = np.empty(n, dtype=np.int64)
+    line[0] = first_line
+    np.cumsum(nl[:-1] + 1, out=line[1:])
+    line[1:] += first_line
+
+    d_codes, d_uniq, d_first = _factorize(tuple(dates_b))
+    t_codes, t_uniq, t_first = _factorize(tuple(times_b))
+    res = dates.resolve(
+        d_codes, d_uniq, line[d_first], t_codes, t_uniq, line[t_first],
+        year_first=sig.year_first, override=date_order,
+    )
+    del dates_b, times_b
+
+    kind = np.zeros(n, dtype=np.int8)
+    s_codes, s_uniq, _ = _factorize(tuple(senders_b))
+    no_sender = np.zeros(len(s_uniq), dtype=bool)
+    not_a_name = np.zeros(len(s_uniq), dtype=bool)
+    for j, s in enumerate(s_uniq):
+        if not s.strip():
+            no_sender[j] = True
+        elif not sig.bracket and _looks_like_system(s):
+            not_a_name[j] = True
+    sys_line = no_sender[s_codes]
+    rejoin = np.flatnonzero(not_a_name[s_codes])
+    for i in rejoin:  # the "sender" was part of a system sentence with a quoted colon
+        bodies[i] = senders_b[i] + b":" + spaces_b[i] + bodies[i]
+        sys_line[i] = True
+    del spaces_b
+
+    cls = phrases.scan(bodies)
+    for i, nb in cls.new_body.items():
+        bodies[i] = nb
+    marked = np.fromiter(
+        (b.startswith(_LRM) for b in bodies), dtype=bool, count=n
+    ) if sig.bracket else np.zeros(n, dtype=bool)
+    kind[sys_line | cls.system] = _K_SYSTEM
+    if sig.bracket:
+        kind[marked & ~cls.media & ~cls.deleted] = _K_SYSTEM
+    kind[cls.media & ~sys_line] = _K_MEDIA
+    kind[cls.deleted & ~sys_line] = _K_DELETED
+
+    text = list(map(bytes.decode, bodies))
+    del bodies
+    if sig.bracket:
+        _pseudo_senders(kind, s_codes, text)
+    sender_names = [_clean_sender(s) for s in s_uniq]
+    sender_arr = np.array(sender_names + [None], dtype=object)
+    codes = np.where(kind == _K_SYSTEM, len(sender_names), s_codes)
+    sender = pd.array(sender_arr[codes], dtype="string")
+
+    attach = np.full(n, None, dtype=object)
+    for i, raw in cls.attachment.items():
+        if kind[i] == _K_MEDIA:
+            attach[i] = raw.decode().translate(headers.MARK_TABLE).strip()
+
+    msgs = pd.DataFrame(
+        {
+            "timestamp": pd.Series(res.timestamps, dtype="datetime64[ns]"),
+            "sender": sender,
+            "kind": pd.Categorical.from_codes(kind, categories=KINDS),
+            "text": pd.array(text, dtype="string"),
+            "edited": cls.edited,
+            "attachment": pd.array(attach, dtype="string"),
+            "line": line,
+        }
+    )
+    _warn_time(res.timestamps, line, warnings)
+    if res.ambiguous:
+        warnings.append(
+            "The date order could not be told from the file (no day above 12 and no other clue);"
+            " it was read day-first — if the chat came from a US phone, re-run with "
+            "--date-order month-first."
+        )
+    counts = {k: int(v) for k, v in zip(KINDS, np.bincount(kind, minlength=4), strict=True)}
+    _warn_truncated(msgs, counts, warnings)
+    meta = ChatMetadata(
+        source_name=name,
+        sha256="",
+        platform=sig.platform,
+        date_order=res.order,
+        date_order_rule=res.rule,
+        date_order_ambiguous=res.ambiguous,
+        encoding="",
+        container="",
+        counts_by_kind=counts,
+        warnings=warnings,
+    )
+    if msgs.empty:  # pragma: no cover - findall always yields the first match
+        msgs = empty_messages()
+    return Chat(msgs, meta)
+
+
+def _looks_like_system(sender: bytes) -> bool:
+    """An Android 'sender' that is really the start of a system sentence: it has an unbalanced
+    quotation mark (``X changed the subject to "Trip: Friday"``) or is far too long for a name."""
+    if len(sender) > 120:
+        return True
+    straight = sender.count(b'"')
+    curly = sum(sender.count(q) for q in _QUOTES[1:])
+    return straight % 2 == 1 or curly % 2 == 1
+
+
+def _clean_sender(raw: bytes) -> str | None:
+    s = raw.decode().translate(headers.MARK_TABLE).strip()
+    if s.startswith("~"):
+        s = s[1:].strip(headers.SPACES)
+    return s or None
+
+
+def _pseudo_senders(kind: np.ndarray, s_codes: np.ndarray, text: list[str]) -> None:
+    """iOS attributes group events to the group's name: a 'sender' with system lines whose
+    every other line is also a system phrase is the group, not a participant."""
+    sys_codes = np.unique(s_codes[kind == _K_SYSTEM])
+    for c in sys_codes:
+        idx = np.flatnonzero((s_codes == c) & (kind == _K_TEXT))
+        if all(phrases.system_event(text[i]) for i in idx):
+            kind[idx] = _K_SYSTEM
+
+
+def _warn_time(ts: np.ndarray, line: np.ndarray, warnings: list[str]) -> None:
+    if len(ts) < 2:
+        return
+    step = np.diff(ts.astype(np.int64)) // dates.NS_PER_S
+    back = np.flatnonzero(step < -BACKWARD_TOLERANCE_S)
+    if len(back):
+        warnings.append(
+            f"The timestamps go backwards by more than {BACKWARD_TOLERANCE_S // 60} minutes "
+            f"{len(back)} time(s) (first at line {line[back[0] + 1]}); messages are kept in "
+            "file order — the phone's clock or time zone may have changed."
+        )
+
+
+def _warn_truncated(msgs: pd.DataFrame, counts: dict[str, int], warnings: list[str]) -> None:
+    n = len(msgs)
+    if not (n >= TRUNCATION_LIMIT or (n >= TRUNCATION_LIMIT_MEDIA and counts["media"])):
+        return
+    if msgs["kind"].iat[0] == "system":
+        event = phrases.system_event(str(msgs["text"].iat[0]))
+        if event in ("encryption", "created"):
+            return
+    warnings.append(
+        f"The export has {n:,} messages and does not start with the chat's first event; "
+        "WhatsApp exports only about the last 40,000 messages (10,000 with media), so earlier "
+        "messages may be missing."
+    )

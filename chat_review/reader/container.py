@@ -1,0 +1,188 @@
+"""Unwrap an export's bytes: pick the chat file out of a zip (in memory) and decode it to UTF-8.
+
+Everything happens on the bytes already in memory (the bytes the consent was checked against);
+nothing is written to disk. The result is always UTF-8 bytes with LF line endings, because the
+header scanner works on bytes (a decoded ``str`` of a chat with one emoji costs 4 bytes a char).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from chat_review.errors import ExportError
+
+#: Largest chat text we accept inside a zip (uncompressed); a real chat is far smaller.
+MAX_CHAT_BYTES = 512 * 1024 * 1024
+#: A text file compresses maybe 10:1; a zip bomb compresses 1000:1 or more.
+MAX_RATIO = 200
+
+# Chat file names in WhatsApp zips: "_chat.txt" (iOS), "WhatsApp Chat with X.txt" (Android,
+# English) and localised forms. Any .txt whose name mentions WhatsApp or chat qualifies.
+_CHAT_NAME = re.compile(r"(^_chat\.txt$)|whatsapp|chat", re.IGNORECASE)
+_MEDIA_EXT = re.compile(
+    r"\.(jpe?g|png|gif|webp|heic|mp4|mov|3gp|opus|ogg|m4a|aac|mp3|pdf|docx?|xlsx?|pptx?|vcf|"
+    r"zip|txt\.zip)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Unwrapped:
+    """The chat text as UTF-8 bytes with LF line endings, and where it came from."""
+
+    data: bytes
+    encoding: str
+    container: str
+    inner_name: str | None
+
+
+def unwrap(data: bytes, source_name: str) -> Unwrapped:
+    """Return the chat text of a .txt or .zip export as normalised UTF-8 bytes."""
+    if not data:
+        raise ExportError(
+            f"{source_name} is empty; export the chat again from WhatsApp (More > Export chat)."
+        )
+    container, inner = "txt", None
+    if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
+        container = "zip"
+        inner, data = _from_zip(data, source_name)
+    text, encoding = _decode(data, inner or source_name)
+    return Unwrapped(text, encoding, container, inner)
+
+
+def _from_zip(data: bytes, source_name: str) -> tuple[str, bytes]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ExportError(
+            f"{source_name} looks like a zip file but cannot be opened ({exc}); "
+            "export the chat again from WhatsApp."
+        ) from None
+    candidates = []
+    nested = []
+    for info in infos:
+        name = info.filename
+        base = name.rsplit("/", 1)[-1]
+        if info.is_dir() or name.startswith("__MACOSX/") or "/__MACOSX/" in name:
+            continue
+        if base.startswith("._") or base == ".DS_Store":
+            continue
+        low = base.lower()
+        if low.endswith(".zip"):
+            nested.append(name)
+            continue
+        if low.endswith(".txt") and _CHAT_NAME.search(base):
+            candidates.append(info)
+    if not candidates:
+        if nested:
+            raise ExportError(
+                f"{source_name} contains another zip file ({nested[0]}) instead of a chat; "
+                "unzip it once and give chat-review the inner WhatsApp export."
+            )
+        txts = [i.filename for i in infos if i.filename.lower().endswith(".txt")]
+        found = f"only {', '.join(txts[:3])}" if txts else f"{len(infos)} files but no .txt chat"
+        raise ExportError(
+            f"{source_name} holds no WhatsApp chat file (found {found}); "
+            "export the chat again with WhatsApp's Export chat."
+        )
+    if len(candidates) > 1:
+        names = ", ".join(i.filename for i in candidates[:4])
+        raise ExportError(
+            f"{source_name} holds several chat files ({names}); "
+            "give chat-review one chat export at a time."
+        )
+    info = candidates[0]
+    if info.flag_bits & 0x1:
+        raise ExportError(
+            f"{info.filename} in {source_name} is encrypted; "
+            "export the chat again without a password."
+        )
+    if info.file_size > MAX_CHAT_BYTES:
+        raise ExportError(
+            f"{info.filename} in {source_name} would unpack to {info.file_size // 2**20} MiB, "
+            f"more than the {MAX_CHAT_BYTES // 2**20} MiB limit; this is not a normal chat export."
+        )
+    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+        raise ExportError(
+            f"{info.filename} in {source_name} is compressed {info.file_size // info.compress_size}"
+            ":1, which only a zip bomb does; chat-review will not unpack it."
+        )
+    try:
+        with zf.open(info) as fh:
+            raw = fh.read(MAX_CHAT_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        raise ExportError(
+            f"{info.filename} in {source_name} cannot be unpacked ({exc}); "
+            "export the chat again from WhatsApp."
+        ) from None
+    if len(raw) > MAX_CHAT_BYTES:
+        raise ExportError(
+            f"{info.filename} in {source_name} unpacks to more than "
+            f"{MAX_CHAT_BYTES // 2**20} MiB; this is not a normal chat export."
+        )
+    if raw[:4] == b"PK\x03\x04":
+        raise ExportError(
+            f"{info.filename} in {source_name} is itself a zip file; "
+            "give chat-review the WhatsApp export, not a zip inside a zip."
+        )
+    return info.filename, raw
+
+
+def _line_of(data: bytes, pos: int) -> int:
+    return data.count(b"\n", 0, pos) + data.count(b"\r", 0, pos) - data.count(b"\r\n", 0, pos) + 1
+
+
+def _decode(data: bytes, name: str) -> tuple[bytes, str]:
+    """Return (UTF-8 bytes with LF endings, encoding name); refuse anything undecodable."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        encoding = "utf-16"
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ExportError(
+                f"{name} starts as UTF-16 text but has undecodable bytes at byte {exc.start}; "
+                "export the chat again from WhatsApp."
+            ) from None
+        data = text.encode("utf-8", "surrogatepass")
+        if "\x00" in text:
+            _nul_error(name, data)
+    else:
+        encoding = "utf-8"
+        if data[:3] == codecs.BOM_UTF8:
+            encoding = "utf-8-sig"
+            data = data[3:]
+        elif data[:3000].count(b"\x00") > 100:
+            raise ExportError(
+                f"{name} is binary or UTF-16 text without a byte-order mark, not a WhatsApp "
+                "chat export; export the chat again from WhatsApp."
+            )
+        if b"\x00" in data:
+            _nul_error(name, data)
+        # Validate in chunks so a large chat is never held twice as a str.
+        dec = codecs.getincrementaldecoder("utf-8")("strict")
+        step = 1 << 22
+        for start in range(0, len(data), step):
+            try:
+                dec.decode(data[start : start + step], final=start + step >= len(data))
+            except UnicodeDecodeError as exc:
+                pos = start + exc.start
+                raise ExportError(
+                    f"{name} has bytes that are not UTF-8 text at line {_line_of(data, pos)}; "
+                    "the file is damaged or not a WhatsApp export, so export the chat again."
+                ) from None
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data, encoding
+
+
+def _nul_error(name: str, data: bytes) -> None:
+    pos = data.index(b"\x00")
+    raise ExportError(
+        f"{name} turns into binary data (NUL bytes) at line {_line_of(data, pos)}; "
+        "the file is damaged or not a WhatsApp export, so export the chat again."
+    )

@@ -1,0 +1,168 @@
+"""Recognise message header lines.
+
+Detection works on a decoded sample (the first non-empty lines) with a loose pattern that knows
+every date/time layout we support, and records the *signature* of the layout it saw (brackets,
+separators, the words between date and time, 12/24 h, seconds, the separator before the sender).
+The scanner then compiles one strict **bytes** pattern for exactly that signature and runs it
+over the whole file, so pasted text that merely resembles a header (a date without a time, a
+``Name: text`` line) stays part of the message it was pasted in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# Direction and embedding marks WhatsApp sprinkles into headers and sender names.
+MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+MARK_TABLE = str.maketrans("", "", MARKS)
+SPACES = " \u00a0\u202f\u2009"
+_MK = f"[{MARKS}]"
+_SP = f"[{SPACES}]"
+_DG = "[0-9\u0660-\u0669\u06f0-\u06f9]"
+# AM/PM: AM, am, a.m., a. m., and the Arabic ص (AM) / م (PM).
+_AMPM = rf"(?:[AaPp]\.?{_SP}?[Mm]\.?|\u0635|\u0645)"
+
+LOOSE = re.compile(
+    rf"^{_MK}*(?P<br>\[)?{_MK}*"
+    rf"(?P<a>{_DG}{{1,4}}){_MK}*(?P<s1>\.{_SP}|[./-]){_MK}*"
+    rf"(?P<b>{_DG}{{1,2}}){_MK}*(?P<s2>\.{_SP}|[./-]){_MK}*"
+    rf"(?P<c>{_DG}{{1,4}}){_MK}*(?P<tr>\.)?"
+    rf"(?P<mid>[,\u060c]?{_SP}*(?:[^\W\d_]{{1,5}}\.?{_SP}+)?)"
+    rf"(?P<H>{_DG}{{1,2}})(?P<ts>[:.])(?P<M>{_DG}{{2}})(?:[:.](?P<S>{_DG}{{2}}))?"
+    rf"(?P<ap>{_SP}?{_AMPM})?{_MK}*"
+    rf"(?P<close>\]{_SP}?|{_SP}[-\u2013]{_SP}|:{_SP})"
+)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The layout of one export's header lines."""
+
+    bracket: bool
+    year_first: bool
+    s1: str
+    s2: str
+    trailing_dot: bool
+    mid: str
+    time_sep: str
+    seconds: bool
+    ampm: bool
+    close: str
+    non_ascii_digits: bool
+
+    @property
+    def platform(self) -> str:
+        return "ios" if self.bracket else "android"
+
+    @property
+    def legacy(self) -> bool:
+        return self.close.startswith(":")
+
+    def describe(self) -> str:
+        """Human-readable description, e.g. for error messages."""
+        ex = "2024-01-31" if self.year_first else f"31{self.s1}01{self.s2}2024"
+        ex += "." if self.trailing_dot else ""
+        t = "11" + self.time_sep + "59" + (self.time_sep + "59" if self.seconds else "")
+        t += " PM" if self.ampm else ""
+        head = f"[{ex}{self.mid}{t}]" if self.bracket else f"{ex}{self.mid}{t}"
+        return head + (self.close if not self.bracket else " ")
+
+
+def detect(sample_lines: list[str]) -> tuple[Signature, int] | None:
+    """Find the header signature used by most of the sample lines; None if no line is a header.
+
+    Returns the signature and how many sample lines matched it.
+    """
+    sigs: Counter[Signature] = Counter()
+    for line in sample_lines:
+        m = LOOSE.match(line)
+        if not m:
+            continue
+        g = m.groupdict()
+        a = g["a"].translate(MARK_TABLE)
+        digits = a + g["b"] + g["c"] + g["H"] + g["M"]
+        sigs[
+            Signature(
+                bracket=bool(g["br"]),
+                year_first=len(a) == 4,
+                s1=g["s1"],
+                s2=g["s2"],
+                trailing_dot=bool(g["tr"]),
+                mid=g["mid"],
+                time_sep=g["ts"],
+                seconds=g["S"] is not None,
+                ampm=g["ap"] is not None,
+                close=g["close"],
+                non_ascii_digits=not digits.isascii(),
+            )
+        ] += 1
+    if not sigs:
+        return None
+    # Normalise close variants (']' with or without a space) by picking the most common.
+    return sigs.most_common(1)[0]
+
+
+def _bytes_alt(chars: str) -> bytes:
+    """A bytes regex alternation matching any one of ``chars`` (as UTF-8)."""
+    return b"(?:" + b"|".join(re.escape(c.encode()) for c in chars) + b")"
+
+
+MK_B = _bytes_alt(MARKS)
+SP_B = _bytes_alt(SPACES)
+_DG_ASCII = b"[0-9]"
+_DG_ANY = rb"(?:[0-9]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9])"
+_AMPM_B = (
+    rb"(?:[AaPp]\.?" + SP_B + rb"?[Mm]\.?|" + "\u0635".encode() + b"|" + "\u0645".encode() + b")"
+)
+
+
+def _lit(text: str) -> bytes:
+    """Literal text as a bytes pattern, any of the four space characters matching any other."""
+    out = []
+    for ch in text:
+        out.append(SP_B if ch in SPACES else re.escape(ch.encode()))
+    return b"".join(out)
+
+
+def header_pattern(sig: Signature, *, capture: bool) -> bytes:
+    """The strict bytes pattern of a header for ``sig`` (date, time and separator).
+
+    With ``capture`` the date and the time are groups 1 and 2.
+    """
+    d = _DG_ANY if sig.non_ascii_digits else _DG_ASCII
+    mk = MK_B + b"*"
+    if sig.year_first:
+        a, c = d + b"{4}", d + b"{1,2}"
+    else:
+        a, c = d + b"{1,2}", d + b"{2}(?:" + d + b"{2})?"
+    b = d + b"{1,2}"
+    date = (
+        a + mk + _lit(sig.s1) + mk + b + mk + _lit(sig.s2) + mk + c + mk
+        + (rb"\." if sig.trailing_dot else b"")
+    )
+    ts = re.escape(sig.time_sep.encode())
+    time = d + b"{1,2}" + ts + d + b"{2}" + ((ts + d + b"{2}") if sig.seconds else b"")
+    if sig.ampm:
+        time += SP_B + b"?" + _AMPM_B
+    if capture:
+        date, time = b"(" + date + b")", b"(" + time + b")"
+    head = mk + (rb"\[" + mk if sig.bracket else b"")
+    close = rb"\]" + SP_B + b"?" if sig.bracket else _lit(sig.close)
+    return head + date + _lit(sig.mid) + time + mk + close
+
+
+def message_pattern(sig: Signature) -> re.Pattern[bytes]:
+    """One pattern that matches a whole message: header, optional sender, and every continuation
+    line up to the next header.
+
+    Groups: 1 date, 2 time, 3 sender (None when the line has no ``Name:`` part), 4 the space
+    after the colon, 5 the body including continuation lines.
+    """
+    head = header_pattern(sig, capture=True)
+    bare = header_pattern(sig, capture=False)
+    return re.compile(
+        b"^" + head + rb"(?:([^:\n]*):( ?))?([^\n]*(?:\n(?!" + bare + rb")[^\n]*)*)",
+        re.MULTILINE,
+    )

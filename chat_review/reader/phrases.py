@@ -1,0 +1,237 @@
+"""Phrase tables (``chat_review/data/*_phrases.tsv``) compiled into scanners.
+
+A new language is added by adding rows to the tables, not code. Phrases are plain text with
+placeholders: ``{name}`` (a person or phone number), ``{any}`` (any text), ``{file}`` (an
+attachment's file name), ``{'}`` (either apostrophe) and ``{"}`` (any quotation mark). Spaces
+match any of the four space characters WhatsApp uses, and direction marks are ignored.
+
+Scanning is vectorised: all message bodies are joined into one bytes string separated by NUL
+(which the container check guarantees never occurs in a chat), and one compiled pattern per table
+is run over it, so the Python loop only visits the (few) bodies that match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .headers import MARKS, MK_B, SP_B, SPACES
+
+_TOKEN = re.compile(r"(\{name\}|\{any\}|\{file\}|\{'\}|\{\"\})")
+_QUOTES = "\"“”„«»‘’‚"
+
+
+@dataclass(frozen=True)
+class Row:
+    lang: str
+    kind: str  # media form, marker, or system event
+    scope: str
+    phrase: str
+
+
+def _read_table(name: str) -> list[Row]:
+    text = resources.files("chat_review").joinpath("data", name).read_text(encoding="utf-8")
+    rows: list[Row] = []
+    header_seen = False
+    for raw in text.splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        cols = raw.split("\t")
+        if not header_seen:
+            header_seen = True
+            continue
+        if len(cols) == 3:
+            rows.append(Row(cols[0], cols[1], "", cols[2]))
+        elif len(cols) == 4:
+            rows.append(Row(cols[0], cols[1], cols[2], cols[3]))
+        else:
+            raise ValueError(f"{name}: bad row {raw!r}")
+    return rows
+
+
+def _bytes_pattern(phrase: str, *, file_group: bool) -> bytes:
+    """The phrase as a bytes pattern (no anchors); {file} becomes a group when asked."""
+    out: list[bytes] = []
+    for part in _TOKEN.split(phrase):
+        if not part:
+            continue
+        if part in ("{name}", "{any}"):
+            out.append(rb"[^\x00\n]*?" if part == "{any}" else rb"[^\x00\n]+?")
+        elif part == "{file}":
+            out.append(rb"([^\x00\n]+?)" if file_group else rb"[^\x00\n]+?")
+        elif part == "{'}":
+            out.append(b"(?:'|\xe2\x80\x99)")
+        elif part == '{"}':
+            out.append(b"(?:" + b"|".join(re.escape(q.encode()) for q in _QUOTES) + b")")
+        else:
+            for ch in part:
+                if ch in SPACES:
+                    out.append(SP_B + MK_B + b"*")
+                else:
+                    out.append(re.escape(ch.encode()))
+    return b"".join(out)
+
+
+def _str_pattern(phrase: str) -> str:
+    out: list[str] = []
+    for part in _TOKEN.split(phrase):
+        if not part:
+            continue
+        if part in ("{name}", "{file}"):
+            out.append(r".+?")
+        elif part == "{any}":
+            out.append(r".*?")
+        elif part == "{'}":
+            out.append("['\u2019]")
+        elif part == '{"}':
+            out.append(f"[{re.escape(_QUOTES)}]")
+        else:
+            out.append(
+                "".join(f"[{SPACES}][{MARKS}]*" if ch in SPACES else re.escape(ch) for ch in part)
+            )
+    return "".join(out)
+
+
+@dataclass
+class PhraseBook:
+    """Compiled scanners for the three tables."""
+
+    start: re.Pattern[bytes]  # media prefixes, deleted markers, 'anywhere' system phrases
+    start_rows: list[tuple[str, str, bool]]  # per group: (category, kind, has_file)
+    suffix_media: list[bytes]  # " (file attached)" and friends (first line ends with it)
+    edited: list[bytes]  # markers at the end of a body
+    system_event: re.Pattern[str]  # every system phrase, for lines already known to be system
+    system_names: dict[int, str] = field(default_factory=dict)  # group index -> event
+
+
+@lru_cache(maxsize=1)
+def phrasebook() -> PhraseBook:
+    """Load and compile the phrase tables once per process."""
+    media = _read_table("media_phrases.tsv")
+    markers = _read_table("marker_phrases.tsv")
+    system = _read_table("system_phrases.tsv")
+    alts: list[bytes] = []
+    rows: list[tuple[str, str, bool]] = []
+    suffix: list[bytes] = []
+    # Longest phrases first so "This message was deleted." wins over its prefix.
+    for row in media:
+        if row.kind == "file_attached":
+            suffix.append(row.phrase.replace("{file}", "").encode())
+            continue
+        has_file = "{file}" in row.phrase
+        pat = _bytes_pattern(row.phrase, file_group=has_file)
+        if not has_file:
+            pat = b"(" + pat + b")"
+        alts.append(pat + rb"(?=[\n\x00])")
+        rows.append(("media", row.kind, has_file))
+    for row in markers:
+        if row.kind == "deleted":
+            alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")(?=\x00)")
+            rows.append(("deleted", row.kind, False))
+    for row in system:
+        if row.scope == "anywhere":
+            alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")(?=\x00)")
+            rows.append(("system", row.kind, False))
+    start = re.compile(rb"\x00" + MK_B + b"*(?:" + b"|".join(alts) + b")")
+    edited = [r.phrase.encode() for r in markers if r.kind == "edited"]
+    names = {}
+    ev_alts = []
+    for i, row in enumerate(system):
+        ev_alts.append(f"(?P<e{i}>{_str_pattern(row.phrase)})")
+        names[i] = row.kind
+    system_event = re.compile(f"^[{MARKS}]*(?:" + "|".join(ev_alts) + r")[.]?$", re.DOTALL)
+    return PhraseBook(start, rows, suffix, edited, system_event, names)
+
+
+@dataclass
+class Classified:
+    """Kinds and attachments found by the phrase scan (indices into the body list)."""
+
+    media: np.ndarray  # bool
+    deleted: np.ndarray  # bool
+    system: np.ndarray  # bool ('anywhere' system phrases)
+    attachment: dict[int, bytes]
+    edited: np.ndarray  # bool
+    new_body: dict[int, bytes]  # bodies with the edited marker removed
+
+
+def scan(bodies: list[bytes]) -> Classified:
+    """Classify every body by the phrase tables without a per-message Python loop."""
+    book = phrasebook()
+    n = len(bodies)
+    lengths = np.fromiter(map(len, bodies), dtype=np.int64, count=n)
+    # body i occupies joined[starts[i] : starts[i] + lengths[i]], preceded by a NUL
+    starts = np.empty(n, dtype=np.int64)
+    if n:
+        starts[0] = 1
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+        starts[1:] += 1
+    joined = b"\x00" + b"\x00".join(bodies) + b"\x00"
+    media = np.zeros(n, dtype=bool)
+    deleted = np.zeros(n, dtype=bool)
+    system = np.zeros(n, dtype=bool)
+    edited = np.zeros(n, dtype=bool)
+    attachment: dict[int, bytes] = {}
+    new_body: dict[int, bytes] = {}
+    targets = {"media": media, "deleted": deleted, "system": system}
+    for m in book.start.finditer(joined):
+        i = int(np.searchsorted(starts, m.start() + 1, side="right")) - 1
+        g = m.lastindex or 0
+        cat, _kind, has_file = book.start_rows[g - 1]
+        targets[cat][i] = True
+        if has_file:
+            attachment[i] = m.group(g)
+    for suffix in book.suffix_media:
+        pos = joined.find(suffix)
+        while pos >= 0:
+            end = pos + len(suffix)
+            if joined[end : end + 1] in (b"\n", b"\x00"):
+                i = int(np.searchsorted(starts, pos, side="right")) - 1
+                first = joined[starts[i] : pos]
+                if first and b"\n" not in first:
+                    media[i] = True
+                    attachment[i] = first
+            pos = joined.find(suffix, end)
+    for marker in book.edited:
+        pos = joined.find(marker)
+        while pos >= 0:
+            end = pos + len(marker)
+            if joined[end : end + 1] == b"\x00":
+                i = int(np.searchsorted(starts, pos, side="right")) - 1
+                edited[i] = True
+                body = joined[starts[i] : pos]
+                new_body[i] = _strip_tail(body)
+            pos = joined.find(marker, end)
+    return Classified(media, deleted, system, attachment, edited, new_body)
+
+
+_TAIL_MARKS = tuple(c.encode() for c in MARKS)
+
+
+def _strip_tail(body: bytes) -> bytes:
+    """Remove the space and direction marks WhatsApp puts before an 'edited' marker."""
+    changed = True
+    while changed and body:
+        changed = False
+        for mk in _TAIL_MARKS:
+            if body.endswith(mk):
+                body = body[: -len(mk)]
+                changed = True
+    if body.endswith(b" ") or body.endswith(b"\n"):
+        body = body[:-1]
+    return body
+
+
+def system_event(text: str) -> str | None:
+    """Which system event a (decoded) line is, or None when no phrase matches."""
+    m = phrasebook().system_event.match(text)
+    if not m:
+        return None
+    for name, val in m.groupdict().items():
+        if val is not None:
+            return phrasebook().system_names[int(name[1:])]
+    return None
