@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python bench/../scripts/demo.py
+	bash sample_exports/demo.sh
 
 test: $(STAMP)
 	$(BIN)/ruff check .
