@@ -20,6 +20,7 @@ def messages_to_csv(chat: Chat) -> bytes:
 
 def messages_to_json(chat: Chat) -> bytes:
     """`{"chat": metadata, "messages": [rows]}` — metadata says how the file was read."""
-    frame = _frame(chat).astype(object).where(_frame(chat).notna(), None)
+    frame = _frame(chat)
+    frame = frame.astype(object).where(frame.notna(), None)
     payload = {"chat": chat.meta.to_dict(), "messages": frame.to_dict(orient="records")}
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
