@@ -1,0 +1,106 @@
+"""The console script used the way an attacker would: every attempt is refused and logged."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from consent import consents
+from consent.register import Register, db_path
+
+
+def audit_entries(run):
+    return [json.loads(x) for x in run("audit", "list", "--json").out.splitlines()]
+
+
+def test_token_from_another_home_is_refused(run, grant, group_chat, tmp_path):
+    other_home = tmp_path / "other"
+    with Register.open(other_home) as register:
+        _, foreign = consents.grant(register, group_chat, parent="P", purpose="x",
+                                    recorded_by="Attacker",
+                                    expires_at=datetime.now(UTC) + timedelta(days=5))
+    grant(group_chat)  # this home has consent #1 too, for the same file, under another key
+    result = run("messages", str(group_chat), "--token", foreign)
+    assert result.code == 3 and "does not match its record" in result.err
+    assert audit_entries(run)[-1]["detail"]["reason"] == "bad-signature"
+
+
+def test_token_for_a_copy_with_one_line_added_is_refused(run, grant, group_chat, tmp_path):
+    token = grant(group_chat)
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(group_chat.read_bytes() + b"14/11/2026, 09:00 - Tom Aldridge: added\n")
+    result = run("messages", str(copy), "--token", token)
+    assert result.code == 3 and "SHA-256 differs" in result.err
+
+
+def test_symlink_swapped_in_after_the_grant_is_refused(run, grant, group_chat, tmp_path):
+    link = tmp_path / "chat.txt"
+    os.symlink(group_chat, link)
+    token = grant(link)
+    other = tmp_path / "other.txt"
+    other.write_bytes(group_chat.read_bytes().replace(b"Tom", b"Tim"))
+    link.unlink()
+    os.symlink(other, link)
+    result = run("messages", str(link), "--token", token)
+    assert result.code == 3 and "SHA-256 differs" in result.err
+
+
+def test_register_copied_without_its_key_refuses(run, grant, group_chat, tmp_path, home):
+    token = grant(group_chat)
+    stolen = tmp_path / "stolen-home"
+    stolen.mkdir(mode=0o700)
+    shutil.copyfile(db_path(home), db_path(stolen))
+    result = run("--home", str(stolen), "messages", str(group_chat), "--token", token,
+                 use_home=False)
+    assert result.code == 3 and "key" in result.err
+
+
+def test_register_copied_with_a_new_key_refuses(run, grant, group_chat, tmp_path, home):
+    token = grant(group_chat)
+    stolen = tmp_path / "stolen-home"
+    stolen.mkdir(mode=0o700)
+    shutil.copyfile(db_path(home), db_path(stolen))
+    (stolen / "register.key").write_text("11" * 32)
+    (stolen / "register.key").chmod(0o600)
+    result = run("--home", str(stolen), "messages", str(group_chat), "--token", token,
+                 use_home=False)
+    assert result.code == 3 and "does not match its record" in result.err
+
+
+def test_deleted_audit_row_is_found(run, grant, group_chat, home):
+    token = grant(group_chat)
+    assert run("messages", str(group_chat), "--token", token).code == 0
+    conn = sqlite3.connect(db_path(home))
+    conn.execute("DROP TRIGGER audit_no_delete")
+    conn.execute("DELETE FROM audit WHERE event = 'read'")
+    conn.commit()
+    conn.close()
+    result = run("audit", "verify")
+    assert result.code == 4 and "BROKEN" in result.err
+
+
+def test_clock_set_back_behind_the_register_is_refused(run, group_chat, home):
+    ahead = datetime.now(UTC) + timedelta(days=3)  # as if events were logged, then time rewound
+    with Register.open(home, clock=lambda: ahead) as register:
+        _, token = consents.grant(register, group_chat, parent="P", purpose="x",
+                                  recorded_by="H", expires_at=ahead + timedelta(days=30))
+    result = run("messages", str(group_chat), "--token", token)
+    assert result.code == 3 and "clock" in result.err
+    assert audit_entries(run)[-1]["detail"]["reason"] == "clock-behind"
+
+
+def test_record_extended_in_sqlite_does_not_revive_an_expired_consent(run, group_chat, home):
+    past = datetime.now(UTC) - timedelta(days=40)
+    with Register.open(home, clock=lambda: past) as register:
+        _, token = consents.grant(register, group_chat, parent="P", purpose="x",
+                                  recorded_by="H", expires_at=past + timedelta(days=30))
+    conn = sqlite3.connect(db_path(home))
+    conn.execute("UPDATE consents SET expires_at = '2099-01-01T00:00:00+00:00'")
+    conn.commit()
+    conn.close()
+    result = run("messages", str(group_chat), "--token", token)
+    assert result.code == 3 and "does not match its record" in result.err
+    assert run("consent", "show", "1").code == 2  # nor will it re-issue a token for the edit
