@@ -53,9 +53,10 @@ def _register_commands() -> None:
     from .config_commands import calendar_command, config
     from .consent_commands import consent
     from .read_commands import analyse, messages
-    from .register_commands import register
+    from .register_commands import register, retention
 
-    for command in (consent, messages, analyse, audit, config, calendar_command, register):
+    for command in (consent, messages, analyse, audit, config, calendar_command, register,
+                    retention):
         cli.add_command(command)
 
 

@@ -28,3 +28,40 @@ def backup_command(destination: Path, force: bool) -> None:
     rows = backup_register(settings().home, destination, force=force)
     click.echo(f"Register backed up to {destination} ({rows} consents). "
                "Back up the key file register.key separately.")
+
+
+@click.command("retention", context_settings=CONTEXT_SETTINGS)
+@click.option("--days", type=click.IntRange(min=0), default=365, show_default=True,
+              help="Keep reports for this many days after they were written.")
+@click.option("--delete", is_flag=True,
+              help="Delete the listed report files (only if unchanged) and log it.")
+def retention(days: int, delete: bool) -> None:
+    """List reports older than the retention period, and expired or revoked consents.
+
+    Reports are found in the audit log. With --delete, each report file that still has the
+    digest logged when it was written is deleted, and the deletion is logged. Consent records
+    themselves are kept as evidence of what was authorised.
+    """
+    from datetime import timedelta
+
+    from consent import retention as policy
+    from consent.register import Register
+
+    with Register.open(settings().home, create=False) as reg:
+        due = policy.due_reports(reg, timedelta(days=days))
+        inactive = policy.inactive_consents(reg)
+        click.echo(f"Reports written more than {days} days ago: {len(due)}")
+        notes = {"present": "", "missing": " (already gone)",
+                 "changed": " (file changed since; left alone)"}
+        for report in due:
+            click.echo(f"  {report.written_at[:10]}  {report.path}{notes[report.state]}")
+        click.echo(f"Expired or revoked consents: {len(inactive)}")
+        now = reg.clock()
+        for record in inactive:
+            click.echo(f"  #{record.id}  {record.parent}  {record.export_name}  "
+                       f"{record.status(now)}")
+        if delete:
+            deleted = policy.delete_reports(reg, due)
+            click.echo(f"Deleted {len(deleted)} report files; each deletion is in the audit log.")
+        elif any(r.state == "present" for r in due):
+            click.echo("Run again with --delete to remove them.")
