@@ -1,18 +1,80 @@
-"""`chat-review config init` and `chat-review calendar` (being built)."""
+"""`chat-review config ...` and `chat-review calendar`: what "working hours" means here."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from .common import CONTEXT_SETTINGS
+from .common import CONTEXT_SETTINGS, echo_table, settings
+
+CONFIG_OPTION = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: chat-review.toml in the home, else built-in defaults).")
+
+
+def load(config_path: Path | None):
+    from chat_review.config import load_config
+
+    return load_config(config_path, settings().home)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def config() -> None:
-    """Working hours, holidays, staff and review words (being built)."""
+    """Settings: working hours, holidays, staff roster, bursts and review words."""
+
+
+@config.command("init", context_settings=CONTEXT_SETTINGS)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the template (default: chat-review.toml in the home).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def init_command(output: Path | None, force: bool) -> None:
+    """Write a commented settings template to edit (defaults suit an English primary school)."""
+    from chat_review.config import CONFIG_NAME, config_template
+    from chat_review.output_files import write_atomic
+    from consent.home import ensure_home
+
+    if output is None:
+        output = ensure_home(settings().home) / CONFIG_NAME
+    write_atomic(output, config_template().encode("utf-8"), force=force)
+    click.echo(f"Wrote {output}. Edit it, then check it with `chat-review calendar`.")
+
+
+@config.command("check", context_settings=CONTEXT_SETTINGS)
+@CONFIG_OPTION
+def check_command(config_path: Path | None) -> None:
+    """Check a settings file and summarise what it defines."""
+    cfg = load(config_path)
+    click.echo(f"Settings from {cfg.source}: OK")
+    cal = cfg.calendar
+    from chat_review.calendar import REGIONS, WEEKDAYS
+
+    for day in range(7):
+        hours = cal.hours_text(day) or "no working hours"
+        click.echo(f"  {WEEKDAYS[day].capitalize():<10} {hours}")
+    click.echo(f"  Bank holidays: {REGIONS[cal.region][1]}")
+    click.echo(f"  Staff: {', '.join(m.name for m in cfg.staff) or 'none listed'}")
+    click.echo(f"  Bursts: {cfg.burst_min_messages} messages within "
+               f"{cfg.burst_window_minutes} minutes")
 
 
 @click.command("calendar", context_settings=CONTEXT_SETTINGS)
-def calendar_command() -> None:
-    """Show working days and hours (being built)."""
-    raise click.UsageError("calendar is not available yet")
+@click.option("--from", "start", required=True, help="First day to show (31/12/2026).")
+@click.option("--to", "end", required=True, help="Last day to show.")
+@CONFIG_OPTION
+def calendar_command(start: str, end: str, config_path: Path | None) -> None:
+    """Show each day's working hours, so the definition can be checked before relying on it."""
+    from consent.dates import parse_day
+
+    first, last = parse_day(start, what="--from date"), parse_day(end, what="--to date")
+    if last < first:
+        raise click.BadParameter("--to is before --from; swap them.")
+    if (last - first).days > 800:
+        raise click.BadParameter("show at most about two years at a time.")
+    cfg = load(config_path)
+    rows = cfg.calendar.days(first, last)
+    echo_table(["Date", "Day", "Type", "Working hours", "Holiday"],
+               [[r["date"], r["weekday"], r["type"], r["hours"] or "-", r["holiday"]]
+                for r in rows])
+    working = sum(1 for r in rows if r["hours"])
+    click.echo(f"{working} working days of {len(rows)}; settings from {cfg.source}.")
