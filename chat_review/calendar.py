@@ -176,15 +176,15 @@ class WorkingCalendar:
 
     # -- vectorised lookups --------------------------------------------------------------------
 
-    def in_hours(self, timestamps: pd.Series) -> pd.Series:
-        """True where a naive local timestamp falls inside working hours (start <= t < end).
+    def classify(self, timestamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For a ``datetime64[ns]`` array: (in-hours bool array, day-type code array).
 
-        Vectorised: one calendar row per distinct day, then numpy indexing. NaT gives False.
-        The result has the input's index.
+        Day-type codes index `DAY_TYPES` (-1 for NaT). This is what `in_hours` and `day_type`
+        use; analysis calls it directly to work the calendar out once for both.
         """
-        ts = timestamps if isinstance(timestamps, pd.Series) else pd.Series(timestamps)
-        raw = pd.to_datetime(ts).to_numpy(dtype="datetime64[ns]")
-        out = np.zeros(len(raw), dtype=bool)
+        raw = np.asarray(timestamps, dtype="datetime64[ns]")
+        inside = np.zeros(len(raw), dtype=bool)
+        codes = np.full(len(raw), -1, dtype=np.int8)
         ok = ~np.isnat(raw)
         if ok.any():
             ns = raw[ok].astype(np.int64)
@@ -194,8 +194,19 @@ class WorkingCalendar:
             pos = days - first
             tod = ns - days * _NS_PER_DAY
             start, end = table["start"][pos], table["end"][pos]
-            out[ok] = (start >= 0) & (tod >= start) & (tod < end)
-        return pd.Series(out, index=ts.index, name="in_hours")
+            inside[ok] = (start >= 0) & (tod >= start) & (tod < end)
+            codes[ok] = table["kind"][pos]
+        return inside, codes
+
+    def in_hours(self, timestamps: pd.Series) -> pd.Series:
+        """True where a naive local timestamp falls inside working hours (start <= t < end).
+
+        Vectorised: one calendar row per distinct day, then numpy indexing. NaT gives False.
+        The result has the input's index.
+        """
+        ts = timestamps if isinstance(timestamps, pd.Series) else pd.Series(timestamps)
+        inside, _ = self.classify(pd.to_datetime(ts).to_numpy(dtype="datetime64[ns]"))
+        return pd.Series(inside, index=ts.index, name="in_hours")
 
     def day_type(self, dates: Any) -> pd.Series:
         """The day type of each date or timestamp, as a categorical Series.
