@@ -27,16 +27,20 @@ echo "== 2. The message table of the group chat (first lines)"
 cr messages "$GROUP" --token "$group_token" --output "$OUT/group-messages.csv"
 head -n 5 "$OUT/group-messages.csv"
 
-if cr analyse --help >/dev/null 2>&1 && ! cr analyse --help | grep -q "being built"; then
-  echo
-  echo "== 3. Analyse both chats together and write the reports"
-  cr analyse --chat "$GROUP" "$group_token" --chat "$DIRECT" "$direct_token" \
-    --config sample_exports/chat-review.toml \
-    --json "$OUT/summary.json" --png "$OUT/summary.png" --pdf "$OUT/summary.pdf"
-fi
+echo
+echo "== 3. Analyse both chats together and write the reports"
+cr analyse --chat "$GROUP" "$group_token" --chat "$DIRECT" "$direct_token" \
+  --config sample_exports/chat-review.toml \
+  --json "$OUT/summary.json" --png "$OUT/summary.png" --pdf "$OUT/summary.pdf"
 
 echo
-echo "== 4. Check the audit trail"
+echo "== 4. The class teacher's view of out-of-hours contact (names pseudonymised)"
+cr analyse --chat "$GROUP" "$group_token" --chat "$DIRECT" "$direct_token" \
+  --config sample_exports/chat-review.toml --staff "Mrs Okafor" --pseudonymise --quiet \
+  --png "$OUT/staff-okafor.png" --pdf "$OUT/staff-okafor.pdf"
+
+echo
+echo "== 5. Check the audit trail"
 cr audit verify
 echo
 echo "Reports written to:"

@@ -11,15 +11,8 @@ from .common import CONTEXT_SETTINGS, settings
 
 DATE_ORDER = click.Choice(["day-first", "month-first", "year-first"])
 EXPORT = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def read_gated(export: Path, token: str | None, *, command: str, date_order: str | None):
-    """Gate then read: the only path from a file on disk to a message table."""
-    from chat_review.reader import read_export
-    from consent.gate import open_export
-
-    grant = open_export(settings().home, token, export, command=command)
-    return grant, read_export(grant, date_order=date_order)
+OUTPUT = click.Path(dir_okay=False, path_type=Path)
+PROGRESS_BYTES = 8 * 1024 * 1024  # show a progress bar only for work that takes a while
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -27,8 +20,7 @@ def read_gated(export: Path, token: str | None, *, command: str, date_order: str
 @click.option("--token", help="The consent token printed by `consent grant`.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True, help="Output format.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the screen.")
+@click.option("--output", type=OUTPUT, help="Write to this file instead of the screen.")
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
 @click.option("--date-order", type=DATE_ORDER,
               help="Override the date order detected from the file.")
@@ -38,13 +30,17 @@ def messages(export: Path, token: str | None, fmt: str, output: Path | None, for
 
     Columns: timestamp (ISO 8601, the phone's local time), sender, kind (text, media,
     deleted, system), text, edited, attachment, line (where the message starts in the export).
+    Messages outside the consent's date window are left out.
     """
     from chat_review.output_files import check_destination, write_atomic
+    from chat_review.pipeline import log_output, open_chats
     from chat_review.table_export import messages_to_csv, messages_to_json
 
+    home = settings().home
     if output is not None:
         check_destination(output, force=force, inputs=[export])
-    grant, chat = read_gated(export, token, command="messages", date_order=date_order)
+    [opened] = open_chats(home, [(export, token)], command="messages", date_order=date_order)
+    chat = opened.chat
     data = messages_to_csv(chat) if fmt == "csv" else messages_to_json(chat)
     for warning in chat.meta.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -53,24 +49,142 @@ def messages(export: Path, token: str | None, fmt: str, output: Path | None, for
         sys.stdout.flush()
         return
     digest = write_atomic(output, data, force=force, inputs=[export])
-    _log_output(grant.consent_id, output, digest, kind=fmt, command="messages")
+    log_output(home, [opened.grant.consent_id], output, digest, kind=fmt, command="messages")
     click.echo(f"Wrote {len(chat.messages)} messages to {output}.", err=True)
 
 
-def _log_output(consent_ids, path: Path, digest: str, *, kind: str, command: str) -> None:
-    from consent.register import Register
-
-    ids = consent_ids if isinstance(consent_ids, list) else [consent_ids]
-    with Register.open(settings().home, create=False) as register:
-        register.log(
-            "output-written",
-            consent_id=ids[0] if len(ids) == 1 else None,
-            detail={"command": command, "kind": kind, "path": str(path.resolve()),
-                    "sha256": digest, "consent_ids": ids},
-        )
+def _pairs(export: Path | None, token: str | None,
+           chats: tuple[tuple[Path, str], ...]) -> list[tuple[Path, str | None]]:
+    pairs: list[tuple[Path, str | None]] = list(chats)
+    if export is not None:
+        pairs.insert(0, (export, token))
+    elif token is not None:
+        raise click.UsageError("--token goes with an EXPORT; for several chats use "
+                               "--chat EXPORT TOKEN once per chat.")
+    if not pairs:
+        raise click.UsageError("give an EXPORT with --token, or --chat EXPORT TOKEN.")
+    seen: set[Path] = set()
+    for path, _ in pairs:
+        if path.resolve() in seen:
+            raise click.UsageError(f"{path} is given twice; give each chat once.")
+        seen.add(path.resolve())
+    return pairs
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-def analyse() -> None:
-    """Analyse consented chats (being built)."""
-    raise click.UsageError("analyse is not available yet")
+@click.argument("export", type=EXPORT, required=False)
+@click.option("--token", help="The consent token for EXPORT.")
+@click.option("--chat", "chats", type=(EXPORT, str), multiple=True, metavar="EXPORT TOKEN",
+              help="A chat and its own consent token; repeat for several chats.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings file (default: chat-review.toml in the home, else built-in "
+              "defaults: Mon-Fri 08:00-17:00, England's bank holidays).")
+@click.option("--json", "json_path", type=OUTPUT, help="Write the findings as JSON.")
+@click.option("--png", "png_path", type=OUTPUT, help="Write the one-page summary as PNG.")
+@click.option("--pdf", "pdf_path", type=OUTPUT, help="Write the full report as PDF.")
+@click.option("--force", is_flag=True, help="Replace report files that already exist.")
+@click.option("--staff", "staff_name",
+              help="Report on contact with this member of staff (a name in the roster).")
+@click.option("--excerpts", is_flag=True,
+              help="Include short message excerpts for flagged messages (off by default).")
+@click.option("--pseudonymise", is_flag=True,
+              help="Replace every name with a label (Parent A, Staff 1...) in every output.")
+@click.option("--date-order", type=DATE_ORDER,
+              help="Override the date order detected from the file(s).")
+@click.option("--quiet", is_flag=True, help="Do not print the summary.")
+def analyse(export: Path | None, token: str | None, chats: tuple[tuple[Path, str], ...],
+            config_path: Path | None, json_path: Path | None, png_path: Path | None,
+            pdf_path: Path | None, force: bool, staff_name: str | None, excerpts: bool,
+            pseudonymise: bool, date_order: str | None, quiet: bool) -> None:
+    """Analyse consented chats: frequency, out-of-hours contact, bursts, messages to review.
+
+    \b
+    One chat:      chat-review analyse EXPORT --token TOKEN --pdf report.pdf
+    Several chats: chat-review analyse --chat a.zip TOKEN_A --chat b.txt TOKEN_B
+    Each chat is opened only with its own consent token; the first refusal stops the run.
+    Prints a summary; writes JSON, PNG and PDF on request. Every run and every file written
+    is recorded in the audit log with the file's SHA-256.
+    """
+    from chat_review.config import load_config
+    from chat_review.output_files import check_destination, write_atomic
+    from chat_review.pipeline import consent_dicts, log_analysis, log_output, open_chats
+
+    home = settings().home
+    pairs = _pairs(export, token, chats)
+    outputs = [(kind, path) for kind, path in
+               (("json", json_path), ("png", png_path), ("pdf", pdf_path)) if path is not None]
+    if len({p.resolve() for _, p in outputs}) != len(outputs):
+        raise click.UsageError("--json, --png and --pdf must be different files.")
+    inputs = [path for path, _ in pairs]
+    for _, path in outputs:
+        check_destination(path, force=force, inputs=inputs)
+    config = load_config(config_path, home)
+    if staff_name is not None:
+        staff_name = _roster_name(config, staff_name)
+
+    big = len(pairs) > 3 or sum(p.stat().st_size for p in inputs) > PROGRESS_BYTES
+    opened = open_chats(home, pairs, command="analyse", date_order=date_order,
+                        show_progress=big and sys.stdout.isatty())
+
+    from chat_review.analysis import analyse as analyse_chats
+    from reports.context import ReportContext
+
+    findings = analyse_chats([o.chat for o in opened], config, excerpts=excerpts)
+    ctx = ReportContext(consents=consent_dicts(opened), excerpts=excerpts,
+                        staff_focus=staff_name)
+    if pseudonymise:
+        from chat_review.pseudonymise import pseudonymise_report
+
+        roster = [n for m in config.staff for n in m.names]
+        findings, ctx = pseudonymise_report(findings, ctx, roster)
+    ctx.audit_entry = log_analysis(
+        home, opened, messages=findings.total_messages,
+        options={"excerpts": excerpts, "pseudonymised": pseudonymise,
+                 "staff_view": staff_name is not None, "config": config.source},
+    )
+    if not quiet:
+        click.echo(_summary(findings, ctx), nl=False)
+    consent_ids = sorted({o.grant.consent_id for o in opened})
+    for kind, path in outputs:
+        data = _render(kind, findings, ctx)
+        digest = write_atomic(path, data, force=force, inputs=inputs)
+        log_output(home, consent_ids, path, digest, kind=kind, command="analyse")
+        click.echo(f"Wrote {path} (SHA-256 {digest[:12]}).", err=quiet)
+
+
+def _roster_name(config, name: str) -> str:
+    member = config.staff_for_sender(name)
+    if member is None:
+        names = ", ".join(m.name for m in config.staff) or "none: add [[staff]] to the settings"
+        raise click.BadParameter(f"'{name}' is not in the staff roster ({names}).",
+                                 param_hint="--staff")
+    return member.name
+
+
+def _summary(findings, ctx) -> str:
+    if ctx.staff_focus:
+        from reports.staff import render_staff_summary
+
+        return render_staff_summary(findings, ctx, ctx.staff_focus)
+    from reports.text import render_summary
+
+    return render_summary(findings, ctx)
+
+
+def _render(kind: str, findings, ctx) -> bytes:
+    if kind == "json":
+        from reports.json_report import render_json
+
+        return render_json(findings, ctx)
+    if ctx.staff_focus:
+        from reports import staff
+
+        render = staff.render_staff_png if kind == "png" else staff.render_staff_pdf
+        return render(findings, ctx, ctx.staff_focus)
+    if kind == "png":
+        from reports.png import render_png
+
+        return render_png(findings, ctx)
+    from reports.pdf import render_pdf
+
+    return render_pdf(findings, ctx)
