@@ -8,11 +8,10 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import console_script
 
 from consent import consents
 from consent.register import Register, db_path
-
-from conftest import console_script
 
 
 def audit_entries(run):
