@@ -24,6 +24,7 @@ Decisions documented here because later stages rely on them:
 from __future__ import annotations
 
 import gc
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -37,11 +38,11 @@ from .chat import KINDS, Chat, ChatMetadata, empty_messages
 from .container import unwrap
 
 SAMPLE_LINES = 50
+_DROP_LAST = operator.itemgetter(slice(None, -1))
 BACKWARD_TOLERANCE_S = 5 * 60
 TRUNCATION_LIMIT = 39_000
 TRUNCATION_LIMIT_MEDIA = 9_900
 _K_TEXT, _K_MEDIA, _K_DELETED, _K_SYSTEM = (KINDS.index(k) for k in KINDS)
-_LRM = "\u200e".encode()
 _QUOTES = tuple(q.encode() for q in "\"“”„«»")
 
 
@@ -106,8 +107,8 @@ def parse_export_bytes(
             "and were left out."
         )
     with _no_gc():
-        rows = pattern.findall(buf, first.start(), end)
-        chat = _build(rows, sig, first_line, date_order, warnings, name)
+        parts = pattern.split(memoryview(buf)[first.start() : end])
+        chat = _build(parts, sig, first_line, date_order, warnings, name)
     meta = chat.meta
     meta.source_name = source_name
     meta.sha256 = sha256
@@ -125,16 +126,24 @@ def _factorize(values: tuple[bytes, ...]) -> tuple[np.ndarray, list[bytes], np.n
 
 
 def _build(
-    rows: list[tuple[bytes, ...]],
+    parts: list[bytes | None],
     sig: headers.Signature,
     first_line: int,
     date_order: str | None,
     warnings: list[str],
     name: str,
 ) -> Chat:
-    n = len(rows)
-    dates_b, times_b, senders_b, spaces_b, bodies = (list(c) for c in zip(*rows, strict=True))
-    del rows
+    # parts = [text before the first header (empty), date, time, sender, space, body, date, ...]
+    dates_b, times_b, senders_b, spaces_b = parts[1::5], parts[2::5], parts[3::5], parts[4::5]
+    bodies = parts[5::5]
+    del parts
+    n = len(bodies)
+    # every body but the last ends with the newline before the next header
+    last = bodies[-1]
+    bodies = list(map(_DROP_LAST, bodies))
+    bodies[-1] = last
+    senders_b = [b"" if s is None else s for s in senders_b]
+    spaces_b = [b"" if s is None else s for s in spaces_b]
     # line numbers: each message spans 1 + (newlines in its body) lines
     nl = np.fromiter(map(bytes.count, bodies, [b"\n"] * n), dtype=np.int64, count=n)
     line = np.empty(n, dtype=np.int64)
@@ -169,9 +178,7 @@ def _build(
     cls = phrases.scan(bodies)
     for i, nb in cls.new_body.items():
         bodies[i] = nb
-    marked = np.fromiter(
-        (b.startswith(_LRM) for b in bodies), dtype=bool, count=n
-    ) if sig.bracket else np.zeros(n, dtype=bool)
+    marked = cls.marked
     kind[sys_line | cls.system] = _K_SYSTEM
     if sig.bracket:
         kind[marked & ~cls.media & ~cls.deleted] = _K_SYSTEM

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from chat_review.errors import ExportError
 
@@ -55,32 +56,43 @@ def _fields(uniq_dates: list[bytes]) -> np.ndarray:
     return out
 
 
+_TIME = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}))?([^\n]*)")
+
+
 def seconds_of_day(uniq_times: list[bytes], lines: np.ndarray) -> np.ndarray:
-    """Seconds since midnight for each distinct time string (12 AM = 0 h, 12 PM = 12 h)."""
-    out = np.empty(len(uniq_times), dtype=np.int64)
-    for i, raw in enumerate(uniq_times):
-        text = _clean(raw)
-        nums = [int(x) for x in _NUM.findall(text)]
-        h, m = nums[0], nums[1]
-        s = nums[2] if len(nums) > 2 else 0
-        tail = text[len(text.rstrip("apmAPM. \u00a0\u202f\u2009\u0635\u0645")) :]
+    """Seconds since midnight for each distinct time string (12 AM = 0 h, 12 PM = 12 h).
+
+    Vectorised: the distinct strings are joined and parsed by one ``findall``.
+    """
+    if not uniq_times:
+        return np.empty(0, dtype=np.int64)
+    joined = _clean(b"\n".join(uniq_times))
+    rows = _TIME.findall(joined)
+    if len(rows) != len(uniq_times):  # pragma: no cover - the header regex guarantees the shape
+        raise ExportError("A message time could not be read; please report the export.")
+    hs, ms, ss, tails = zip(*rows, strict=True)
+    h = np.array(hs, dtype=np.int64)
+    m = np.array(ms, dtype=np.int64)
+    s = np.array([x or "0" for x in ss], dtype=np.int64)
+    tail_codes, tail_uniq = pd.factorize(np.array(tails, dtype=object))
+    is12 = np.zeros(len(tail_uniq), dtype=bool)
+    pm = np.zeros(len(tail_uniq), dtype=bool)
+    for j, tail in enumerate(tail_uniq):
         if tail.strip():
-            if not 1 <= h <= 12:
-                raise ExportError(
-                    f"Line {lines[i]} has the impossible time {raw.decode()!r}; the export is "
-                    "damaged or in a format chat-review does not know, so please report it."
-                )
-            pm = bool(_PM.search(tail))
-            if not pm and not _AM.search(tail):
-                raise ExportError(f"Line {lines[i]} has an unreadable time {raw.decode()!r}.")
-            h = (h % 12) + (12 if pm else 0)
-        if h > 23 or m > 59 or s > 59:
-            raise ExportError(
-                f"Line {lines[i]} has the impossible time {raw.decode()!r}; the export is "
-                "damaged or in a format chat-review does not know, so please report it."
-            )
-        out[i] = (h * 60 + m) * 60 + s
-    return out
+            is12[j] = True
+            pm[j] = bool(_PM.search(tail))
+            if not pm[j] and not _AM.search(tail):  # pragma: no cover - regex guarantees it
+                raise ExportError(f"The time marker {tail!r} cannot be read as AM or PM.")
+    twelve = is12[tail_codes]
+    bad = (twelve & ((h < 1) | (h > 12))) | (h > 23) | (m > 59) | (s > 59)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ExportError(
+            f"Line {lines[i]} has the impossible time {_clean(uniq_times[i])!r}; the export is "
+            "damaged or in a format chat-review does not know, so please report it."
+        )
+    h = np.where(twelve, (h % 12) + np.where(pm[tail_codes], 12, 0), h)
+    return (h * 60 + m) * 60 + s
 
 
 def _ymd(fields: np.ndarray, order: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

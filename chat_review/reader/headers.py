@@ -109,8 +109,12 @@ def _bytes_alt(chars: str) -> bytes:
     return b"(?:" + b"|".join(re.escape(c.encode()) for c in chars) + b")"
 
 
-MK_B = _bytes_alt(MARKS)
-SP_B = _bytes_alt(SPACES)
+# Byte-level classes (first byte decides fast): U+200E/F, U+202A-E, U+2066-9, U+FEFF; and
+# U+0020, U+00A0, U+202F, U+2009.
+MK_B = rb"(?:\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf)"
+SP_B = rb"(?: |\xc2\xa0|\xe2\x80[\xaf\x89])"
+assert re.fullmatch(b"(?:" + MK_B + b")+", _bytes_alt(MARKS) and MARKS.encode())
+assert re.fullmatch(b"(?:" + SP_B + b")+", SPACES.encode())
 _DG_ASCII = b"[0-9]"
 _DG_ANY = rb"(?:[0-9]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9])"
 _AMPM_B = (
@@ -154,15 +158,13 @@ def header_pattern(sig: Signature, *, capture: bool) -> bytes:
 
 
 def message_pattern(sig: Signature) -> re.Pattern[bytes]:
-    """One pattern that matches a whole message: header, optional sender, and every continuation
-    line up to the next header.
+    """The pattern that *splits* the file into messages: a header at a line start plus the
+    optional ``Name:`` part. ``pattern.split(text)`` yields, per message, 4 groups and then the
+    body (everything up to the next header, continuation lines included).
 
     Groups: 1 date, 2 time, 3 sender (None when the line has no ``Name:`` part), 4 the space
-    after the colon, 5 the body including continuation lines.
+    after the colon. Splitting matches each header once; a ``findall`` with a "next line is
+    not a header" lookahead would match every header twice.
     """
     head = header_pattern(sig, capture=True)
-    bare = header_pattern(sig, capture=False)
-    return re.compile(
-        b"^" + head + rb"(?:([^:\n]*):( ?))?([^\n]*(?:\n(?!" + bare + rb")[^\n]*)*)",
-        re.MULTILINE,
-    )
+    return re.compile(b"^" + head + rb"(?:([^:\n]*):( ?))?", re.MULTILINE)

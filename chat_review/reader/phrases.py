@@ -101,8 +101,9 @@ class PhraseBook:
     """Compiled scanners for the three tables."""
 
     start: re.Pattern[bytes]  # media prefixes, deleted markers, 'anywhere' system phrases
+    start_keys: np.ndarray  # 3-byte keys (as int) of the phrases' first bytes, for prefiltering
     start_rows: list[tuple[str, str, bool]]  # per group: (category, kind, has_file)
-    suffix_media: list[bytes]  # " (file attached)" and friends (first line ends with it)
+    suffix_media: list[tuple[bytes, re.Pattern[bytes]]]  # "{file} (file attached)" and friends
     edited: list[bytes]  # markers at the end of a body
     system_event: re.Pattern[str]  # every system phrase, for lines already known to be system
     system_names: dict[int, str] = field(default_factory=dict)  # group index -> event
@@ -116,13 +117,17 @@ def phrasebook() -> PhraseBook:
     system = _read_table("system_phrases.tsv")
     alts: list[bytes] = []
     rows: list[tuple[str, str, bool]] = []
-    suffix: list[bytes] = []
+    keys: set[int] = set()
+    suffix: list[tuple[bytes, re.Pattern[bytes]]] = []
     # Longest phrases first so "This message was deleted." wins over its prefix.
     for row in media:
         if row.kind == "file_attached":
-            suffix.append(row.phrase.replace("{file}", "").encode())
+            tail = _TOKEN.split(row.phrase)[-1]
+            full = MK_B + b"*" + _bytes_pattern(row.phrase, file_group=True)
+            suffix.append((tail.encode(), re.compile(full)))
             continue
         has_file = "{file}" in row.phrase
+        keys.add(_key(row.phrase))
         pat = _bytes_pattern(row.phrase, file_group=has_file)
         if not has_file:
             pat = b"(" + pat + b")"
@@ -130,10 +135,12 @@ def phrasebook() -> PhraseBook:
         rows.append(("media", row.kind, has_file))
     for row in markers:
         if row.kind == "deleted":
+            keys.add(_key(row.phrase))
             alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")(?=\x00)")
             rows.append(("deleted", row.kind, False))
     for row in system:
         if row.scope == "anywhere":
+            keys.add(_key(row.phrase))
             alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")(?=\x00)")
             rows.append(("system", row.kind, False))
     start = re.compile(rb"\x00" + MK_B + b"*(?:" + b"|".join(alts) + b")")
@@ -144,7 +151,19 @@ def phrasebook() -> PhraseBook:
         ev_alts.append(f"(?P<e{i}>{_str_pattern(row.phrase)})")
         names[i] = row.kind
     system_event = re.compile(f"^[{MARKS}]*(?:" + "|".join(ev_alts) + r")[.]?$", re.DOTALL)
-    return PhraseBook(start, rows, suffix, edited, system_event, names)
+    key_arr = np.array(sorted(keys), dtype=np.int64)
+    return PhraseBook(start, key_arr, rows, suffix, edited, system_event, names)
+
+
+KEY_BYTES = 3
+
+
+def _key(phrase: str) -> int:
+    """The first KEY_BYTES bytes of a phrase as an int (the phrase must start with text)."""
+    head = phrase.encode()[:KEY_BYTES]
+    if len(head) < KEY_BYTES or b"{" in head:
+        raise ValueError(f"phrase {phrase!r} must start with at least {KEY_BYTES} bytes of text")
+    return int.from_bytes(head, "big")
 
 
 @dataclass
@@ -157,6 +176,7 @@ class Classified:
     attachment: dict[int, bytes]
     edited: np.ndarray  # bool
     new_body: dict[int, bytes]  # bodies with the edited marker removed
+    marked: np.ndarray  # bool: the body starts with U+200E (iOS system lines and placeholders)
 
 
 def scan(bodies: list[bytes]) -> Classified:
@@ -178,23 +198,33 @@ def scan(bodies: list[bytes]) -> Classified:
     attachment: dict[int, bytes] = {}
     new_body: dict[int, bytes] = {}
     targets = {"media": media, "deleted": deleted, "system": system}
-    for m in book.start.finditer(joined):
-        i = int(np.searchsorted(starts, m.start() + 1, side="right")) - 1
+    # Prefilter: compare the first 3 bytes of every body (after one leading U+200E) with the
+    # phrases' first 3 bytes in numpy; run the regex only on the few bodies that agree.
+    arr = np.frombuffer(joined + b"\x00\x00\x00\x00\x00\x00", dtype=np.uint8)
+    marked = (arr[starts] == 0xE2) & (arr[starts + 1] == 0x80) & (arr[starts + 2] == 0x8E)
+    off = starts + 3 * marked
+    key = (
+        (arr[off].astype(np.int64) << 16) | (arr[off + 1].astype(np.int64) << 8) | arr[off + 2]
+    )
+    for i in np.flatnonzero(np.isin(key, book.start_keys)):
+        m = book.start.match(joined, int(starts[i]) - 1)
+        if m is None:
+            continue
         g = m.lastindex or 0
         cat, _kind, has_file = book.start_rows[g - 1]
         targets[cat][i] = True
         if has_file:
-            attachment[i] = m.group(g)
-    for suffix in book.suffix_media:
+            attachment[int(i)] = m.group(g)
+    for suffix, full in book.suffix_media:
         pos = joined.find(suffix)
         while pos >= 0:
             end = pos + len(suffix)
             if joined[end : end + 1] in (b"\n", b"\x00"):
                 i = int(np.searchsorted(starts, pos, side="right")) - 1
-                first = joined[starts[i] : pos]
-                if first and b"\n" not in first:
+                m = full.fullmatch(joined, int(starts[i]), end)
+                if m is not None:
                     media[i] = True
-                    attachment[i] = first
+                    attachment[int(i)] = m.group(1)
             pos = joined.find(suffix, end)
     for marker in book.edited:
         pos = joined.find(marker)
@@ -206,7 +236,7 @@ def scan(bodies: list[bytes]) -> Classified:
                 body = joined[starts[i] : pos]
                 new_body[i] = _strip_tail(body)
             pos = joined.find(marker, end)
-    return Classified(media, deleted, system, attachment, edited, new_body)
+    return Classified(media, deleted, system, attachment, edited, new_body, marked)
 
 
 _TAIL_MARKS = tuple(c.encode() for c in MARKS)
