@@ -124,7 +124,7 @@ def key_figures(findings: Findings) -> list[tuple[str, str]]:
         ("Senders", fmt_int(len(findings.senders))),
         ("Out of working hours", f"{fmt_pct(findings.out_of_hours_share)} ({fmt_int(ooh)})"),
         ("Bursts", fmt_int(len(findings.bursts))),
-        ("Flagged for a human look", fmt_int(len(findings.flags))),
+        ("Flagged for review", fmt_int(len(findings.flags))),
     ]
 
 
@@ -256,11 +256,12 @@ def _plain(value: Any) -> str:
     if isinstance(value, dict):
         if {"from", "to"} <= set(value) or "name" in value:
             name = value.get("name", "")
-            span = (
-                f"{fmt_date(value.get('from'))} – {fmt_date(value.get('to'))}"
-                if "from" in value
-                else fmt_date(value.get("date"))
-            )
+            if "from" in value and value.get("from") == value.get("to"):
+                span = fmt_date(value.get("from"))
+            elif "from" in value:
+                span = f"{fmt_date(value.get('from'))} – {fmt_date(value.get('to'))}"
+            else:
+                span = fmt_date(value.get("date"))
             return f"{name}: {span}" if name else span
         return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
@@ -269,19 +270,35 @@ def _plain(value: Any) -> str:
 
 
 def calendar_lines(calendar: dict[str, Any]) -> list[str]:
-    """Everything in the calendar other than the working hours, one readable line per key."""
-    skip = {"working_hours", "weekday_hours", "hours", "weekdays", "start", "end", "days"}
+    """The rest of the calendar (region, holidays, closures, rule), one readable line each.
+
+    Knows the shape of `chat_review.calendar.WorkingCalendar.describe()`; any other key is
+    still shown, generically, so nothing the analysis applied is hidden.
+    """
+    skip = {"working_hours", "weekday_hours", "hours", "weekdays", "start", "end", "days",
+            "region", "from", "to", "rule"}
     lines = []
-    for key in sorted(calendar):
-        if key in skip:
+    if calendar.get("region_name") or calendar.get("region"):
+        lines.append(f"Region: {calendar.get('region_name') or calendar.get('region')}")
+    if calendar.get("from") or calendar.get("to"):
+        lines.append(f"Calendar applied from {fmt_date(calendar.get('from'))} to "
+                     f"{fmt_date(calendar.get('to'))}")
+    for key in sorted(calendar, key=lambda k: (k != "bank_holidays", k != "closures", k)):
+        if key in skip or key == "region_name":
             continue
         value = calendar[key]
         label = key.replace("_", " ").capitalize()
         if isinstance(value, list | tuple) and value and isinstance(value[0], dict):
-            lines.append(f"{label}:")
-            lines.extend(f"    {_plain(v)}" for v in value)
+            lines.append(f"{label} ({len(value)}):")
+            for v in value:
+                kind = f" ({v['kind'].replace('-', ' ')})" if v.get("kind") else ""
+                lines.append(f"    {_plain({k: x for k, x in v.items() if k != 'kind'})}{kind}")
+        elif isinstance(value, list | tuple) and not value:
+            lines.append(f"{label}: none in the period")
         else:
             lines.append(f"{label}: {_plain(value)}")
+    if calendar.get("rule"):
+        lines.append(f"Rule: {calendar['rule']}")
     return lines
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import matplotlib
@@ -63,6 +65,35 @@ BOTTOM = 0.05  # above the footer
 PT = 1 / (c.A4_INCHES[1] * 72)  # one typographic point as a fraction of page height
 
 
+@lru_cache(maxsize=1)
+def _glyphs() -> frozenset[int]:
+    from matplotlib import font_manager, ft2font
+
+    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
+    return frozenset(ft2font.FT2Font(path).get_charmap())
+
+
+def safe(text: str) -> str:
+    """Text the page font can draw: emoji become "□" (something was there), joiners vanish.
+
+    Without this matplotlib draws empty boxes and warns once per glyph per page.
+    """
+    have = _glyphs()
+    out = []
+    for ch in str(text):
+        if ord(ch) in have or ch in "\n\t":
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cf", "Mn", "Sk") or 0xFE00 <= ord(ch) <= 0xFE0F:
+            continue
+        else:
+            out.append("□")
+    return "".join(out)
+
+
+def _t(fig: Figure, x: float, y: float, text: str, **kw: Any) -> Any:
+    return fig.text(x, y, safe(text), **kw)
+
+
 @contextmanager
 def style() -> Iterator[None]:
     with matplotlib.rc_context(RC):
@@ -79,10 +110,10 @@ def footer(fig: Figure, ctx: ReportContext, page: int | None = None, pages: int 
         Line2D([LEFT, RIGHT], [0.032, 0.032], color="#BBBBBB", lw=0.6,
                                 transform=fig.transFigure)
     )
-    fig.text(LEFT, 0.02, c.footer_text(ctx.consent_label), fontsize=7.5, color="#333333",
+    _t(fig, LEFT, 0.02, c.footer_text(ctx.consent_label), fontsize=7.5, color="#333333",
              va="center")
     if page is not None:
-        fig.text(RIGHT, 0.02, f"Page {page} of {pages}", fontsize=7.5, color="#333333",
+        _t(fig, RIGHT, 0.02, f"Page {page} of {pages}", fontsize=7.5, color="#333333",
                  ha="right", va="center")
 
 
@@ -112,7 +143,7 @@ def header(fig: Figure, findings: Findings, ctx: ReportContext, title: str,
            extra: Sequence[str] = ()) -> Cursor:
     """Title, chats, period, consent, export hash, generated date; then warnings."""
     cur = Cursor()
-    fig.text(LEFT, cur.take(24), c.truncate(title, 70), fontsize=16, fontweight="bold",
+    _t(fig, LEFT, cur.take(24), c.truncate(title, 70), fontsize=16, fontweight="bold",
              va="top")
     chats = [f"{c.truncate(s.name, 60)}" for s in findings.sources] or ["—"]
     purposes = sorted({str(p) for p in (k.get("purpose") for k in ctx.consents) if p})
@@ -129,8 +160,8 @@ def header(fig: Figure, findings: Findings, ctx: ReportContext, title: str,
     ]
     for label, value in lines:
         y = cur.take(13)
-        fig.text(LEFT, y, label, fontsize=8.5, color=c.GREY, va="top")
-        fig.text(LEFT + 0.16, y, c.truncate(value, 118), fontsize=8.5, va="top")
+        _t(fig, LEFT, y, label, fontsize=8.5, color=c.GREY, va="top")
+        _t(fig, LEFT + 0.16, y, c.truncate(value, 104), fontsize=8.5, va="top")
     warnings = c.all_warnings(findings)
     if warnings:
         cur.take(4)
@@ -147,7 +178,7 @@ def header(fig: Figure, findings: Findings, ctx: ReportContext, title: str,
             transform=fig.transFigure, facecolor="#FFF4E0", edgecolor=c.ACCENT, lw=1))
         cur.take(4)
         for line in wrapped:
-            fig.text(LEFT + 0.01, cur.take(11.5), line, fontsize=8, va="top", color="#5A3A00")
+            _t(fig, LEFT + 0.01, cur.take(11.5), line, fontsize=8, va="top", color="#5A3A00")
         cur.y = top - h
     cur.take(8)
     return cur
@@ -165,9 +196,10 @@ def figure_boxes(fig: Figure, cur: Cursor, figures: Sequence[tuple[str, str]]) -
         fig.add_artist(FancyBboxPatch(
             (x, top - h), w, h, boxstyle="round,pad=0,rounding_size=0.006",
             transform=fig.transFigure, facecolor="#F2F5F8", edgecolor="#C9D3DD", lw=0.8))
-        fig.text(x + w / 2, top - 8 * PT, value, fontsize=14 if len(value) < 12 else 11.5,
+        _t(fig, x + w / 2, top - 8 * PT, value,
+           fontsize=14 if len(value) < 12 else 11.5 if len(value) < 15 else 10,
                  fontweight="bold", ha="center", va="top")
-        fig.text(x + w / 2, top - h + 6 * PT, label, fontsize=7.5, color="#333333",
+        _t(fig, x + w / 2, top - h + 6 * PT, label, fontsize=7.5, color="#333333",
                  ha="center", va="bottom")
     cur.y = top - h - 14 * PT
 
@@ -179,9 +211,9 @@ def notice(fig: Figure, cur: Cursor, headline: str, body: str) -> None:
     fig.add_artist(FancyBboxPatch(
         (LEFT, top - h), RIGHT - LEFT, h, boxstyle="round,pad=0,rounding_size=0.008",
         transform=fig.transFigure, facecolor="#F2F5F8", edgecolor="#8A99A8", lw=1))
-    fig.text(0.5, top - 22 * PT, headline, fontsize=18, fontweight="bold", ha="center",
+    _t(fig, 0.5, top - 22 * PT, headline, fontsize=18, fontweight="bold", ha="center",
              va="top")
-    fig.text(0.5, top - 52 * PT, "\n".join(textwrap.wrap(body, 100)), fontsize=9,
+    _t(fig, 0.5, top - 52 * PT, "\n".join(textwrap.wrap(body, 100)), fontsize=9,
              ha="center", va="top", color="#333333")
     cur.y = top - h - 20 * PT
 
@@ -190,9 +222,16 @@ def notice(fig: Figure, cur: Cursor, headline: str, body: str) -> None:
 
 
 def _date_axis(ax: Any) -> None:
+    """At most ~9 date ticks, every one readable on its own ("05 Sep", "Oct 2024")."""
     locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    formatter = mdates.ConciseDateFormatter(
+        locator,
+        formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S"],
+        zero_formats=["%Y", "%b %Y", "%d %b", "%d %b", "%H:%M", "%H:%M"],
+        show_offset=False,
+    )
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    ax.xaxis.set_major_formatter(formatter)
 
 
 def timeline(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
@@ -208,6 +247,7 @@ def timeline(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
     _date_axis(ax)
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: c.fmt_int(v)))
     ax.grid(axis="y", color="#E5E5E5", lw=0.6)
     ax.set_axisbelow(True)
     ax.set_title("Messages over time", loc="left")
@@ -268,7 +308,7 @@ def sender_bars(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
     ax.barh(y, total - ooh, left=ooh, color=c.IN_HOURS, alpha=0.35, lw=0,
             label="In working hours")
     ax.barh(y, ooh, color=c.OUT_HOURS, lw=0, label="Out of working hours")
-    ax.set_yticks(y, [r[0] for r in rows])
+    ax.set_yticks(y, [safe(r[0]) for r in rows])
     ax.invert_yaxis()
     ax.tick_params(axis="y", length=0)
     xmax = max(total.max() if len(total) else 1, 1)
@@ -329,7 +369,7 @@ class Column:
     header: str
     width: float  # relative
     align: str = "left"
-    chars: int = 40  # cells are truncated to this many characters
+    flex: bool = False  # this column gives up width (its text truncated) when the page is full
 
 
 @dataclass
@@ -341,17 +381,68 @@ class Row:
 
 TABLE_FONT = 7.5
 LINE_PT = 10.5
+PAD_PX = 6.5 * c.A4_DPI / 72  # 6.5 pt between columns
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> Any:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(*c.A4_PX, c.A4_DPI)
+
+
+@lru_cache(maxsize=65536)
+def text_px(text: str, size: float = TABLE_FONT, bold: bool = False) -> float:
+    """Width in pixels of the widest line of `text` as the page will draw it."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+    r = _renderer()
+    return max(r.get_text_width_height_descent(safe(line), prop, ismath=False)[0]
+               for line in text.split("\n"))
+
+
+def _column_edges(columns: Sequence[Column], rows: list[Row]) -> list[float]:
+    avail = (RIGHT - LEFT) * c.A4_PX[0]
+
+    def natural(i: int) -> float:
+        cells = [text_px(r.cells[i]) for r in rows if i < len(r.cells)]
+        return max([text_px(columns[i].header), *cells]) + PAD_PX
+
+    widths = [natural(i) for i in range(len(columns))]
+    flex = [i for i, col in enumerate(columns) if col.flex]
+    for i in flex:
+        chars = max((len(r.cells[i]) for r in rows), default=0)
+        while sum(widths) > avail and chars > 10:
+            chars -= 2
+            for r in rows:
+                r.cells[i] = c.truncate(r.cells[i], chars)
+            widths[i] = natural(i)
+    spare = max(avail - sum(widths), 0)
+    weight = sum(col.width for col in columns)
+    edges = [LEFT]
+    for col, w in zip(columns, widths, strict=True):
+        edges.append(edges[-1] + (w + spare * col.width / weight) / c.A4_PX[0])
+    return edges
+
+
+
+def _anchor(col: Column, x0: float, x1: float) -> tuple[float, str]:
+    """Right-aligned numbers end half a gap before the next column; text starts at x0."""
+    half = PAD_PX / 2 / c.A4_PX[0]
+    return (x1 - half, "right") if col.align == "right" else (x0 + half, "left")
 
 
 def table_pages(title: str, intro: Sequence[str], columns: Sequence[Column], rows: list[Row],
                 empty: str = "None.") -> list[PageFn]:
-    """Pages of a table: the header repeats, rows never split across pages."""
-    total_w = sum(col.width for col in columns)
-    xs, x = [], LEFT
-    for col in columns:
-        xs.append(x)
-        x += (RIGHT - LEFT) * col.width / total_w
-    xs.append(RIGHT)
+    """Pages of a table: the header repeats, rows never split across pages.
+
+    Column widths come from the measured text (so numbers never touch their neighbours); when
+    the table is wider than the page the flex column's text is truncated with an ellipsis.
+    `Column.width` only breaks ties: spare width is shared in proportion to it.
+    """
+    xs = _column_edges(columns, rows)
+    intro = [w for line in intro for w in textwrap.wrap(line, 118)]
     head_lines = max(col.header.count("\n") + 1 for col in columns)
 
     def row_pts(row: Row) -> float:
@@ -378,21 +469,21 @@ def table_pages(title: str, intro: Sequence[str], columns: Sequence[Column], row
         def draw(fig: Figure) -> None:
             cur = Cursor()
             label = title if index == 0 else f"{title} (continued)"
-            fig.text(LEFT, cur.take(26), label, fontsize=14, fontweight="bold", va="top")
+            _t(fig, LEFT, cur.take(26), label, fontsize=14, fontweight="bold", va="top")
             if index == 0:
                 for line in intro:
-                    fig.text(LEFT, cur.take(13), line, fontsize=8.5, va="top", color="#333333")
+                    _t(fig, LEFT, cur.take(13), line, fontsize=8.5, va="top", color="#333333")
             cur.take(8)
             if not page_rows:
-                fig.text(LEFT, cur.take(14), empty, fontsize=9, va="top")
+                _t(fig, LEFT, cur.take(14), empty, fontsize=9, va="top")
                 return
             top = cur.y
             fig.add_artist(Rectangle((LEFT, top - head_pts * PT), RIGHT - LEFT, head_pts * PT,
                                      transform=fig.transFigure, facecolor="#E4EAF0", lw=0))
             for col, x0, x1 in zip(columns, xs, xs[1:], strict=False):
-                hx, ha = (x1 - 0.004, "right") if col.align == "right" else (x0 + 0.003, "left")
-                fig.text(hx, top - 3 * PT, col.header, fontsize=TABLE_FONT, fontweight="bold",
-                         va="top", ha=ha, linespacing=1.15)
+                hx, ha = _anchor(col, x0, x1)
+                _t(fig, hx, top - 3 * PT, col.header, fontsize=TABLE_FONT, color="#1F3B57",
+                   va="top", ha=ha, linespacing=1.15)
             y = top - head_pts * PT
             for i, row in enumerate(page_rows):
                 h = row_pts(row) * PT
@@ -401,13 +492,12 @@ def table_pages(title: str, intro: Sequence[str], columns: Sequence[Column], row
                         (LEFT, y - h), RIGHT - LEFT, h, transform=fig.transFigure, lw=0,
                         facecolor="#FFF0E6" if row.shade else "#F6F8FA"))
                 for col, x0, x1, cell in zip(columns, xs, xs[1:], row.cells, strict=False):
-                    hx, ha = ((x1 - 0.004, "right") if col.align == "right"
-                              else (x0 + 0.003, "left"))
-                    fig.text(hx, y - 2.5 * PT, cell, fontsize=TABLE_FONT, va="top", ha=ha,
+                    hx, ha = _anchor(col, x0, x1)
+                    _t(fig, hx, y - 2.5 * PT, cell, fontsize=TABLE_FONT, va="top", ha=ha,
                              linespacing=1.15)
                 n_main = max(cell.count("\n") + 1 for cell in row.cells)
                 for k, line in enumerate(row.extra):
-                    fig.text(xs[1] + 0.003, y - (2.5 + (n_main + k) * LINE_PT) * PT, line,
+                    _t(fig, xs[1] + 0.003, y - (2.5 + (n_main + k) * LINE_PT) * PT, line,
                              fontsize=TABLE_FONT, va="top", style="italic", color="#333333")
                 y -= h
 
@@ -448,7 +538,8 @@ def text_pages(title: str, blocks: Sequence[Block]) -> list[PageFn]:
     pages: list[list[tuple[str, str, str, float]]] = [[]]
     used = 0.0
     for item in items:
-        if used + item[3] > room_first and pages[-1]:
+        keep = 36 if item[0] == "h" else 0  # a heading never ends a page
+        if used + item[3] + keep > room_first and pages[-1]:
             pages.append([])
             used = 0.0
             if item[0] == "gap":
@@ -460,23 +551,23 @@ def text_pages(title: str, blocks: Sequence[Block]) -> list[PageFn]:
         def draw(fig: Figure) -> None:
             cur = Cursor()
             label = title if index == 0 else f"{title} (continued)"
-            fig.text(LEFT, cur.take(26), label, fontsize=14, fontweight="bold", va="top")
+            _t(fig, LEFT, cur.take(26), label, fontsize=14, fontweight="bold", va="top")
             cur.take(8)
             for kind, lab, text, pts in page_items:
                 y = cur.take(pts)
                 if kind == "h":
-                    fig.text(LEFT, y - 8 * PT, text, fontsize=10.5, fontweight="bold", va="top",
+                    _t(fig, LEFT, y - 8 * PT, text, fontsize=10.5, fontweight="bold", va="top",
                              color="#1F3B57")
                 elif kind == "kv":
-                    fig.text(LEFT, y, lab, fontsize=8.5, va="top", color=c.GREY)
-                    fig.text(LEFT + 0.2, y, text, fontsize=8.5, va="top")
+                    _t(fig, LEFT, y, lab, fontsize=8.5, va="top", color=c.GREY)
+                    _t(fig, LEFT + 0.2, y, text, fontsize=8.5, va="top")
                 elif kind == "mono":
                     if lab:
-                        fig.text(LEFT, y, lab, fontsize=8.5, va="top", color=c.GREY)
-                    fig.text(LEFT + 0.2 if lab else LEFT, y, text, fontsize=8,
+                        _t(fig, LEFT, y, lab, fontsize=8.5, va="top", color=c.GREY)
+                    _t(fig, LEFT + 0.2 if lab else LEFT, y, text, fontsize=8,
                              family="DejaVu Sans Mono", va="top")
                 elif kind == "p":
-                    fig.text(LEFT, y, text, fontsize=8.5, va="top")
+                    _t(fig, LEFT, y, text, fontsize=8.5, va="top")
 
         return draw
 

@@ -21,7 +21,7 @@ def _d(value: Any) -> str:
 def sender_pages(findings: Findings) -> list[d.PageFn]:
     cols = [
         d.Column("#", 3, "right"),
-        d.Column("Sender", 25),
+        d.Column("Sender", 25, flex=True),
         d.Column("Staff", 4.5),
         d.Column("Messages", 7, "right"),
         d.Column("Out of\nhours", 6, "right"),
@@ -40,7 +40,7 @@ def sender_pages(findings: Findings) -> list[d.PageFn]:
             str(i), c.truncate(s.sender, 32), "staff" if s.is_staff else "",
             c.fmt_int(s.messages), c.fmt_int(s.out_of_hours), c.fmt_pct(s.out_of_hours_share),
             c.fmt_int(s.weekend), c.fmt_int(s.holiday), c.fmt_int(s.late_night),
-            c.fmt_int(s.active_days), busiest, f"{_d(s.first)} – {_d(s.last)}",
+            c.fmt_int(s.active_days), busiest, f"{_d(s.first)}–{_d(s.last)}",
         ], shade=s.is_staff))
     late = findings.settings.get("late_night")
     late_txt = f"{late[0]}–{late[1]}" if isinstance(late, list | tuple) and len(late) == 2 \
@@ -54,13 +54,13 @@ def sender_pages(findings: Findings) -> list[d.PageFn]:
     return d.table_pages("Messages per sender", intro, cols, rows, "No senders.")
 
 
-def _lines(lines: Sequence[int], width: int = 24) -> str:
+def _lines(lines: Sequence[int]) -> str:
+    """Line numbers to look up: all of a short run, else the first two, the last and a count."""
     if not lines:
         return "—"
-    if len(lines) > 2 and list(lines) == list(range(lines[0], lines[-1] + 1)):
-        return f"{lines[0]}–{lines[-1]}"
-    text = ", ".join(str(n) for n in lines)
-    return c.truncate(text, width) if len(text) > width else text
+    if len(lines) <= 3:
+        return ", ".join(str(n) for n in lines)
+    return f"{lines[0]}, {lines[1]} … {lines[-1]} ({len(lines)} lines)"
 
 
 def _source_no(findings: Findings) -> dict[str, str]:
@@ -73,16 +73,16 @@ def _when(b: Burst) -> str:
     return f"{b.start:%a %d/%m/%y %H:%M}–{end}"
 
 
-def burst_pages(findings: Findings) -> list[d.PageFn]:
+def burst_pages(findings: Findings, title: str = "Bursts of messages") -> list[d.PageFn]:
     src = _source_no(findings)
     cols = [
-        d.Column("When", 23), d.Column("Sender", 22), d.Column("Messages", 7, "right"),
+        d.Column("When", 23), d.Column("Sender", 22, flex=True), d.Column("Messages", 7, "right"),
         d.Column("Out of\nhours", 6, "right"), d.Column("At\nstaff", 5),
         d.Column("Chat", 4, "right"), d.Column("Lines in the export", 20),
     ]
     rows = [
         d.Row([_when(b), c.truncate(b.sender, 30), str(b.count), str(b.out_of_hours),
-               "yes" if b.at_staff else "", src.get(b.source, "?"), _lines(b.lines, 30)],
+               "yes" if b.at_staff else "", src.get(b.source, "?"), _lines(b.lines)],
               shade=b.at_staff)
         for b in findings.bursts
     ]
@@ -92,13 +92,13 @@ def burst_pages(findings: Findings) -> list[d.PageFn]:
         f"{len(rows)} bursts: runs of messages by one sender in a short time (rule: {rule_txt}).",
         "Bursts at staff are shaded. Chat numbers refer to the export list on the method page.",
     ]
-    return d.table_pages("Bursts of messages", intro, cols, rows, "No bursts were found.")
+    return d.table_pages(title, intro, cols, rows, "No bursts were found.")
 
 
 def flag_pages(findings: Findings, excerpts: bool) -> list[d.PageFn]:
     src = _source_no(findings)
     cols = [
-        d.Column("When", 16), d.Column("Sender", 22), d.Column("Line", 5, "right"),
+        d.Column("When", 16), d.Column("Sender", 22, flex=True), d.Column("Line", 5, "right"),
         d.Column("Chat", 4, "right"), d.Column("Category", 18), d.Column("Matched", 13),
     ]
     rows = []
@@ -215,7 +215,7 @@ def write_pdf(pages: Sequence[d.PageFn], ctx: ReportContext, subject: str) -> by
         "ModDate": when,
     }
     buf = io.BytesIO()
-    with d.style(), PdfPages(buf, metadata=meta, keep_empty=False) as pdf:
+    with d.style(), PdfPages(buf, metadata=meta) as pdf:
         for n, page in enumerate(pages, 1):
             fig = d.new_page()
             page(fig)

@@ -34,23 +34,38 @@ SHA_B = "9b8a7c6d5e4f30211203f4e5d6c7b8a99a8b7c6d5e4f30211203f4e5d6c7b8a9"
 SMALL_NAMES = ["Jane Doe", "Priya Sharma", "Tom O'Brien", "Mrs Ellis"]
 STAFF_SMALL = ["Mrs Ellis"]
 
+# The shape of chat_review.calendar.WorkingCalendar.describe() (Friday shortened to show it).
 CALENDAR: dict[str, Any] = {
-    "working_hours": {
-        "monday": ["08:00", "18:00"],
-        "tuesday": ["08:00", "18:00"],
-        "wednesday": ["08:00", "18:00"],
-        "thursday": ["08:00", "18:00"],
-        "friday": ["08:00", "16:30"],
+    "region": "england",
+    "region_name": "England",
+    "hours": {
+        "monday": "08:00-18:00",
+        "tuesday": "08:00-18:00",
+        "wednesday": "08:00-18:00",
+        "thursday": "08:00-18:00",
+        "friday": "08:00-16:30",
         "saturday": None,
         "sunday": None,
     },
-    "bank_holidays": "England and Wales",
-    "school_holidays": [
-        {"name": "Autumn half term", "from": "2024-10-28", "to": "2024-11-01"},
-        {"name": "Christmas holidays", "from": "2024-12-23", "to": "2025-01-03"},
+    "rule": (
+        "A message is in working hours when it was sent on a working day at or after the start "
+        "time and before the end time; weekends, bank holidays, school holidays and INSET days "
+        "have no working hours."
+    ),
+    "from": "2024-09-02",
+    "to": "2025-08-30",
+    "bank_holidays": [
+        {"date": "2024-12-25", "name": "Christmas Day"},
+        {"date": "2024-12-26", "name": "Boxing Day"},
     ],
-    "inset_days": ["2024-09-02"],
-    "source": "chat-review.toml",
+    "closures": [
+        {"name": "INSET day", "kind": "inset", "from": "2024-09-02", "to": "2024-09-02"},
+        {"name": "Autumn half term", "kind": "school-holiday", "from": "2024-10-28",
+         "to": "2024-11-01"},
+        {"name": "Christmas holidays", "kind": "school-holiday", "from": "2024-12-23",
+         "to": "2025-01-03"},
+    ],
+    "bank_holiday_source": "holidays 0.60, GB subdivision ENG",
 }
 
 SETTINGS: dict[str, Any] = {
@@ -65,7 +80,7 @@ CATEGORIES = ["possibly abusive", "mentions staff", "threat or ultimatum", "pers
 def _is_working(ts: pd.DatetimeIndex, holidays: set[date]) -> np.ndarray:
     """In-hours mask for the factory's calendar (Mon-Thu 08-18, Fri 08-16:30)."""
     minutes = ts.hour * 60 + ts.minute
-    wd = ts.weekday
+    wd = ts.day_of_week
     end = np.where(wd == 4, 16 * 60 + 30, 18 * 60)
     ok = (wd < 5) & (minutes >= 8 * 60) & (minutes < end)
     hol = np.array([d in holidays for d in ts.date]) if holidays else np.zeros(len(ts), bool)
@@ -74,7 +89,7 @@ def _is_working(ts: pd.DatetimeIndex, holidays: set[date]) -> np.ndarray:
 
 def _holidays(start: date, days: int) -> set[date]:
     out: set[date] = set()
-    for h in CALENDAR["school_holidays"]:
+    for h in CALENDAR["closures"]:
         d = date.fromisoformat(h["from"])
         while d <= date.fromisoformat(h["to"]):
             out.add(d)
@@ -157,19 +172,19 @@ def make_findings(
             {"in_hours": "int64", "out_of_hours": "int64"})
     )
     wh = (
-        pd.crosstab(msgs["timestamp"].dt.weekday, msgs["timestamp"].dt.hour)
+        pd.crosstab(msgs["timestamp"].dt.day_of_week, msgs["timestamp"].dt.hour)
         .reindex(index=range(7), columns=range(24), fill_value=0).astype("int64")
     )
     wh.index.name, wh.columns.name = "weekday", "hour"
     whs = (
-        msgs.assign(weekday=msgs["timestamp"].dt.weekday, hour=msgs["timestamp"].dt.hour)
+        msgs.assign(weekday=msgs["timestamp"].dt.day_of_week, hour=msgs["timestamp"].dt.hour)
         .groupby(["sender", "weekday", "hour"]).size().rename("count").reset_index()
     )
 
     senders: list[SenderStats] = []
     for name, g in msgs.groupby("sender", sort=False):
         per_day = g.groupby("date").size()
-        wd = g["timestamp"].dt.weekday
+        wd = g["timestamp"].dt.day_of_week
         hr = g["timestamp"].dt.hour
         senders.append(SenderStats(
             sender=str(name), is_staff=name in staff, messages=len(g),

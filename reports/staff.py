@@ -1,0 +1,63 @@
+"""Staff view: one staff member's out-of-hours contact from parents, over one or more chats.
+
+Built from `findings.staff_contact` (per sender and staff: by_day, by_hour, out_of_hours) and
+the bursts marked `at_staff` in the same chats. Same page size, palette, footer and
+provenance as the incident summary; the PDF adds a per-parent table, the bursts and the
+method page. Reached directly, or through `ctx.staff_focus` in `render_png` / `render_pdf`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import _common as c
+
+if TYPE_CHECKING:
+    from chat_review.analysis.findings import Findings
+
+    from .context import ReportContext
+
+
+def render_staff_png(findings: Findings, ctx: ReportContext, staff_name: str) -> bytes:
+    """One A4 page (1240 x 1754 px) about contact with `staff_name`."""
+    from . import _draw as d
+    from . import _staff
+
+    with d.style():
+        fig = d.new_page()
+        _staff.staff_page(fig, findings, ctx, staff_name)
+        d.footer(fig, ctx)
+        return d.png_bytes(fig)
+
+
+def render_staff_pdf(findings: Findings, ctx: ReportContext, staff_name: str) -> bytes:
+    """Summary page, per-parent table, bursts at staff, method and provenance."""
+    from . import _pages, _staff
+
+    subject = f"Out-of-hours contact with {staff_name} under consent {ctx.consent_label}"
+    return _pages.write_pdf(_staff.staff_pages(findings, ctx, staff_name), ctx, subject)
+
+
+def render_staff_summary(findings: Findings, ctx: ReportContext, staff_name: str) -> str:
+    """Terminal text for the staff view (<= 100 columns)."""
+    contacts = sorted((x for x in findings.staff_contact if x.staff == staff_name),
+                      key=lambda x: (-x.out_of_hours, -x.contacts, x.sender))
+    title = f"Out-of-hours contact with {staff_name}"
+    out = [c.truncate(title, 100), "=" * min(len(title), 100),
+           f"Period: {c.period_text(findings)}", f"Consent: {ctx.consent_label}"]
+    for w in c.all_warnings(findings):
+        out.append(c.truncate("! " + w, 100))
+    if not contacts:
+        out += ["", f"No contact with {staff_name} in the consented period."]
+        return "\n".join(out) + "\n"
+    total = sum(x.contacts for x in contacts)
+    ooh = sum(x.out_of_hours for x in contacts)
+    out += ["", f"Contacts: {c.fmt_int(total)}, of which out of working hours: "
+                f"{c.fmt_int(ooh)} ({c.fmt_pct(ooh / total if total else 0)})", ""]
+    for x in contacts[:15]:
+        how = "1:1 chat" if x.mode == "direct" else "named in group"
+        out.append(f"  {c.truncate(x.sender, 36):<36}  {how:<15} {c.fmt_int(x.contacts):>6} "
+                   f"contacts, {c.fmt_int(x.out_of_hours):>6} out of hours")
+    if len(contacts) > 15:
+        out.append(f"  … {len(contacts) - 15} more in the PDF report.")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,89 @@
+"""The plain-text summary the `analyse` command prints (<= 100 columns, no colour codes)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from . import _common as c
+
+if TYPE_CHECKING:
+    from chat_review.analysis.findings import Findings
+
+    from .context import ReportContext
+
+WIDTH = 100
+LIST_LIMIT = 10  # a terminal is not the place for 300 rows: the PDF has them all
+
+
+def _wrap(text: str, indent: str = "  ", hang: str = "  ") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + hang)
+
+
+def _rule(title: str) -> list[str]:
+    return ["", title, "-" * len(title)]
+
+
+def render_summary(findings: Findings, ctx: ReportContext) -> str:
+    """Key figures, who writes most out of hours, bursts, flags with line numbers, warnings.
+
+    Flags and bursts are worded as prompts to look at the export, never as verdicts.
+    """
+    out: list[str] = [c.truncate(ctx.title, WIDTH), "=" * min(len(ctx.title), WIDTH)]
+    chat_no = {s.name: i for i, s in enumerate(findings.sources, 1)}
+    for i, s in enumerate(findings.sources, 1):
+        out += _wrap(f"Chat {i}: {s.name} (SHA-256 {c.sha_short(s.sha256)}…, consent "
+                     f"#{s.consent_id})", "", "    ")
+    out.append(f"Period: {c.period_text(findings)}")
+    out.append(f"Consent: {ctx.consent_label}" + ("; names pseudonymised"
+                                                  if ctx.pseudonymised else ""))
+    warnings = c.all_warnings(findings)
+    if warnings:
+        out += _rule("Warnings")
+        for w in warnings:
+            out += _wrap("! " + w)
+    if not c.has_messages(findings):
+        out += ["", "No messages in the consented period: nothing to analyse.",
+                "Check the date window on the consent record if this is unexpected."]
+        return "\n".join(out) + "\n"
+
+    out += _rule("Key figures")
+    for label, value in c.key_figures(findings):
+        out.append(f"  {label + ':':<28}{value}")
+
+    out += _rule("Most messages out of working hours")
+    rows = c.top_out_of_hours(findings.senders, 5)
+    name_w = min(max(len(r[0]) for r in rows), 44)
+    for label, ooh, total, _staff in rows:
+        share = c.fmt_pct(ooh / total) if total else "0%"
+        out.append(f"  {c.truncate(label, name_w):<{name_w}}  {c.fmt_int(ooh):>7} of "
+                   f"{c.fmt_int(total):>7} ({share})")
+
+    out += _rule(f"Bursts of messages ({len(findings.bursts)})")
+    if not findings.bursts:
+        out.append("  None found.")
+    ranked = sorted(findings.bursts, key=lambda b: (-b.count, b.start))[:LIST_LIMIT]
+    for b in sorted(ranked, key=lambda b: b.start):
+        at = ", at staff" if b.at_staff else ""
+        first = (f"chat {chat_no.get(b.source, '?')}, line {b.lines[0]}" if b.lines
+                 else f"chat {chat_no.get(b.source, '?')}")
+        out += _wrap(f"{b.start:%a %d %b %Y %H:%M}  {c.truncate(b.sender, 30)}: {b.count} "
+                     f"messages in {max(int((b.end - b.start).total_seconds() // 60), 1)} min"
+                     f" ({b.out_of_hours} out of hours{at}) — from {first}")
+    if len(findings.bursts) > LIST_LIMIT:
+        out.append(f"  … the {LIST_LIMIT} largest shown; all {len(findings.bursts)} are in the "
+                   "PDF report.")
+
+    out += _rule(f"Messages to look at ({len(findings.flags)})")
+    if not findings.flags:
+        out.append("  No message matched a review rule.")
+    for f in findings.flags[:LIST_LIMIT]:
+        out += _wrap(f"{f.timestamp:%a %d %b %Y %H:%M}  chat {chat_no.get(f.source, '?')}, "
+                     f"line {f.line}: {c.truncate(f.sender or 'system', 30)} — {f.category} "
+                     f"(matched “{c.truncate(f.term, 30)}”)")
+    if len(findings.flags) > LIST_LIMIT:
+        out.append(f"  … {len(findings.flags) - LIST_LIMIT} more in the PDF report.")
+    if findings.flags or findings.bursts:
+        out += ["", *_wrap("These are prompts for a person to read the messages at the lines "
+                           "given; they are not findings of misconduct.", "", "")]
+    return "\n".join(out) + "\n"
