@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from .errors import RegisterError
 
@@ -58,7 +58,7 @@ def parse_expiry(text: str | None, now: datetime, *, default_days: int = 30) -> 
             )
         return now + timedelta(days=days)
     day = parse_day(text, what="expiry date")
-    moment = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+    moment = datetime.combine(day, time(23, 59, 59), tzinfo=now.tzinfo)
     if moment <= now:
         raise RegisterError(
             f"The expiry date {day:%d %B %Y} is in the past; give a future date or a number "

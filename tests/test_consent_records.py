@@ -125,7 +125,7 @@ def test_expiry_in_days_and_weeks():
 
 
 def test_expiry_date_lasts_to_the_end_of_that_day():
-    assert parse_expiry("31/12/2026", NOW) == datetime(2027, 1, 1, tzinfo=UTC)
+    assert parse_expiry("31/12/2026", NOW) == datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
 def test_past_expiry_date_is_refused():
