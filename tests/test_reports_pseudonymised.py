@@ -1,0 +1,67 @@
+"""With pseudonymisation, no participant's name reaches any output."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from findings_factory import ensure_to_dict, make_context, make_findings
+from PIL import Image
+from pypdf import PdfReader
+
+from chat_review.pseudonymise import pseudonymise_report
+from reports.json_report import render_json
+from reports.pdf import render_pdf
+from reports.png import render_png
+from reports.staff import render_staff_pdf, render_staff_summary
+from reports.text import render_summary
+
+NAMES = ["Jane Doe", "Priya Sharma", "Tom O'Brien", "Mrs Ellis"]
+# Every name and name word a leak could show up as (case-insensitive).
+LEAKS = ["Jane", "Doe", "Priya", "Sharma", "O'Brien", "Ellis", "07700"]
+
+
+@pytest.fixture(scope="module")
+def pseudo():
+    f = make_findings(names=NAMES, staff=["Mrs Ellis"], sources=2, excerpts=True)
+    ctx = make_context(f, excerpts=True)
+    return pseudonymise_report(f, ctx, ["Mrs Ellis"])
+
+
+def leaks(text: str) -> list[str]:
+    return [n for n in LEAKS if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.IGNORECASE)]
+
+
+def test_no_name_in_pdf_text_or_metadata(pseudo):
+    f, ctx = pseudo
+    reader = PdfReader(io.BytesIO(render_pdf(f, ctx)))
+    text = "\n".join(p.extract_text() or "" for p in reader.pages)
+    assert "Parent A" in text
+    assert leaks(text) == []
+    assert leaks(" ".join(str(v) for v in reader.metadata.values())) == []
+
+
+def test_no_name_in_png_metadata(pseudo):
+    f, ctx = pseudo
+    info = Image.open(io.BytesIO(render_png(f, ctx))).info
+    assert leaks(" ".join(f"{k} {v}" for k, v in info.items())) == []
+
+
+def test_no_name_in_json(pseudo, monkeypatch):
+    ensure_to_dict(monkeypatch)  # STUB serialiser until analysis provides findings.to_dict()
+    f, ctx = pseudo
+    assert leaks(render_json(f, ctx).decode()) == []
+
+
+def test_no_name_in_text_summary(pseudo):
+    f, ctx = pseudo
+    assert leaks(render_summary(f, ctx)) == []
+
+
+def test_no_name_in_staff_view(pseudo):
+    f, ctx = pseudo
+    reader = PdfReader(io.BytesIO(render_staff_pdf(f, ctx, "Staff 1")))
+    text = "\n".join(p.extract_text() or "" for p in reader.pages)
+    assert "Out-of-hours contact with Staff 1" in text
+    assert leaks(text + render_staff_summary(f, ctx, "Staff 1")) == []
