@@ -55,8 +55,16 @@ def _register_commands() -> None:
     from .read_commands import analyse, messages
     from .register_commands import register, retention
 
-    for command in (consent, messages, analyse, audit, config, calendar_command, register,
-                    retention):
+    for command in (
+        consent,
+        messages,
+        analyse,
+        audit,
+        config,
+        calendar_command,
+        register,
+        retention,
+    ):
         cli.add_command(command)
 
 

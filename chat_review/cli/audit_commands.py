@@ -39,9 +39,17 @@ def list_command(limit: int | None, as_json: bool) -> None:
         return
     echo_table(
         ["#", "When (UTC)", "Event", "Consent", "By", "Details"],
-        [[str(e.id), e.at[:19].replace("T", " "), e.event,
-          "" if e.consent_id is None else f"#{e.consent_id}", e.actor or "",
-          _summary(e.detail)] for e in entries],
+        [
+            [
+                str(e.id),
+                e.at[:19].replace("T", " "),
+                e.event,
+                "" if e.consent_id is None else f"#{e.consent_id}",
+                e.actor or "",
+                _summary(e.detail),
+            ]
+            for e in entries
+        ],
     )
 
 

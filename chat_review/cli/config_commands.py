@@ -9,8 +9,11 @@ import click
 from .common import CONTEXT_SETTINGS, echo_table, settings
 
 CONFIG_OPTION = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: chat-review.toml in the home, else built-in defaults).")
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: chat-review.toml in the home, else built-in defaults).",
+)
 
 
 def load(config_path: Path | None):
@@ -25,8 +28,11 @@ def config() -> None:
 
 
 @config.command("init", context_settings=CONTEXT_SETTINGS)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the template (default: chat-review.toml in the home).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the template (default: chat-review.toml in the home).",
+)
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def init_command(output: Path | None, force: bool) -> None:
     """Write a commented settings template to edit (defaults suit an English primary school)."""
@@ -54,13 +60,16 @@ def check_command(config_path: Path | None) -> None:
         click.echo(f"  {WEEKDAYS[day].capitalize():<10} {hours}")
     click.echo(f"  Bank holidays: {REGIONS[cal.region][1]}")
     click.echo(f"  Staff: {', '.join(m.name for m in cfg.staff) or 'none listed'}")
-    click.echo(f"  Bursts: {cfg.burst_min_messages} messages within "
-               f"{cfg.burst_window_minutes} minutes")
+    click.echo(
+        f"  Bursts: {cfg.burst_min_messages} messages within {cfg.burst_window_minutes} minutes"
+    )
 
 
 @click.command("calendar", context_settings=CONTEXT_SETTINGS)
-@click.option("--from", "start", required=True, help="First day to show (31/12/2026).")
-@click.option("--to", "end", required=True, help="Last day to show.")
+@click.option(
+    "--from", "start", required=True, metavar="DATE", help="First day to show (31/12/2026)."
+)
+@click.option("--to", "end", required=True, metavar="DATE", help="Last day to show.")
 @CONFIG_OPTION
 def calendar_command(start: str, end: str, config_path: Path | None) -> None:
     """Show each day's working hours, so the definition can be checked before relying on it."""
@@ -73,8 +82,9 @@ def calendar_command(start: str, end: str, config_path: Path | None) -> None:
         raise click.BadParameter("show at most about two years at a time.")
     cfg = load(config_path)
     rows = cfg.calendar.days(first, last)
-    echo_table(["Date", "Day", "Type", "Working hours", "Holiday"],
-               [[r["date"], r["weekday"], r["type"], r["hours"] or "-", r["holiday"]]
-                for r in rows])
+    echo_table(
+        ["Date", "Day", "Type", "Working hours", "Holiday"],
+        [[r["date"], r["weekday"], r["type"], r["hours"] or "-", r["holiday"]] for r in rows],
+    )
     working = sum(1 for r in rows if r["hours"])
     click.echo(f"{working} working days of {len(rows)}; settings from {cfg.source}.")

@@ -55,8 +55,12 @@ def _describe(record, now) -> None:
         ("Status", status),
     ]
     if record.revoked_at:
-        rows.append(("Revoked", f"{_when(record.revoked_at)} by {record.revoked_by}: "
-                                f"{record.revoked_reason}"))
+        rows.append(
+            (
+                "Revoked",
+                f"{_when(record.revoked_at)} by {record.revoked_by}: {record.revoked_reason}",
+            )
+        )
     for label, value in rows:
         click.echo(f"  {label + ':':<13}{value}")
 
@@ -68,18 +72,43 @@ def consent() -> None:
 
 @consent.command("grant", context_settings=CONTEXT_SETTINGS)
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--parent", required=True, help="The parent giving consent (full name).")
+@click.option(
+    "--parent", metavar="NAME", required=True, help="The parent giving consent (full name)."
+)
 @click.option("--purpose", required=True, help="Why the chat is being reviewed, in a sentence.")
-@click.option("--recorded-by", required=True, help="Who is recording the consent (you).")
-@click.option("--chat-name", help="The parent's name as it appears in the chat, if different.")
-@click.option("--expires", help="When consent ends: a date (31/12/2026) or days (30d). "
-              "Default: 30 days.")
-@click.option("--from", "window_from", help="Only messages from this date (31/12/2026).")
-@click.option("--to", "window_to", help="Only messages up to and including this date.")
-@click.option("--evidence", help="Reference to the signed consent form, e.g. 'Form PD-2026-014'.")
-def grant_command(export: Path, parent: str, purpose: str, recorded_by: str,
-                  chat_name: str | None, expires: str | None, window_from: str | None,
-                  window_to: str | None, evidence: str | None) -> None:
+@click.option(
+    "--recorded-by", metavar="NAME", required=True, help="Who is recording the consent (you)."
+)
+@click.option(
+    "--chat-name", metavar="NAME", help="The parent's name as it appears in the chat, if different."
+)
+@click.option(
+    "--expires",
+    metavar="DATE|DAYS",
+    help="When consent ends: a date (31/12/2026) or days (30d). Default: 30 days.",
+)
+@click.option(
+    "--from", "window_from", metavar="DATE", help="Only messages from this date (31/12/2026)."
+)
+@click.option(
+    "--to", "window_to", metavar="DATE", help="Only messages up to and including this date."
+)
+@click.option(
+    "--evidence",
+    metavar="REF",
+    help="Reference to the signed consent form, e.g. 'Form PD-2026-014'.",
+)
+def grant_command(
+    export: Path,
+    parent: str,
+    purpose: str,
+    recorded_by: str,
+    chat_name: str | None,
+    expires: str | None,
+    window_from: str | None,
+    window_to: str | None,
+    evidence: str | None,
+) -> None:
     """Record a parent's consent for exactly this export file and print its token.
 
     The export is identified by its SHA-256: if the file changes later, the consent no longer
@@ -92,9 +121,15 @@ def grant_command(export: Path, parent: str, purpose: str, recorded_by: str,
     with register:
         expires_at = parse_expiry(expires, register.clock())
         record, token = consents.grant(
-            register, export, parent=parent, purpose=purpose, recorded_by=recorded_by,
-            chat_name=chat_name, expires_at=expires_at,
-            window_from=_day(window_from, "--from date"), window_to=_day(window_to, "--to date"),
+            register,
+            export,
+            parent=parent,
+            purpose=purpose,
+            recorded_by=recorded_by,
+            chat_name=chat_name,
+            expires_at=expires_at,
+            window_from=_day(window_from, "--from date"),
+            window_to=_day(window_to, "--to date"),
             evidence=evidence,
         )
         click.echo(f"Consent #{record.id} recorded.")
@@ -115,8 +150,17 @@ def list_command() -> None:
         return
     echo_table(
         ["#", "Parent", "Export", "Recorded", "Expires", "Status"],
-        [[str(r.id), r.parent, r.export_name, r.recorded_at[:10], r.expires_at[:10],
-          r.status(now)] for r in records],
+        [
+            [
+                str(r.id),
+                r.parent,
+                r.export_name,
+                r.recorded_at[:10],
+                r.expires_at[:10],
+                r.status(now),
+            ]
+            for r in records
+        ],
     )
 
 
@@ -140,7 +184,7 @@ def show_command(ref: str) -> None:
 @consent.command("revoke", context_settings=CONTEXT_SETTINGS)
 @click.argument("ref", metavar="TOKEN|ID")
 @click.option("--reason", required=True, help="Why consent is withdrawn (kept in the audit log).")
-@click.option("--by", "by", required=True, help="Who is revoking it (you).")
+@click.option("--by", "by", metavar="NAME", required=True, help="Who is revoking it (you).")
 def revoke_command(ref: str, reason: str, by: str) -> None:
     """Withdraw a consent: its token stops opening the chat at once. The record is kept."""
     from consent import consents

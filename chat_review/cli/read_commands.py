@@ -17,15 +17,28 @@ PROGRESS_BYTES = 8 * 1024 * 1024  # show a progress bar only for work that takes
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("export", type=EXPORT)
-@click.option("--token", help="The consent token printed by `consent grant`.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True, help="Output format.")
+@click.option("--token", metavar="TOKEN", help="The consent token printed by `consent grant`.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--output", type=OUTPUT, help="Write to this file instead of the screen.")
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
-@click.option("--date-order", type=DATE_ORDER,
-              help="Override the date order detected from the file.")
-def messages(export: Path, token: str | None, fmt: str, output: Path | None, force: bool,
-             date_order: str | None) -> None:
+@click.option(
+    "--date-order", type=DATE_ORDER, help="Override the date order detected from the file."
+)
+def messages(
+    export: Path,
+    token: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    date_order: str | None,
+) -> None:
     """Print the consented chat as a table, one row per message.
 
     Columns: timestamp (ISO 8601, the phone's local time), sender, kind (text, media,
@@ -53,14 +66,16 @@ def messages(export: Path, token: str | None, fmt: str, output: Path | None, for
     click.echo(f"Wrote {len(chat.messages)} messages to {output}.", err=True)
 
 
-def _pairs(export: Path | None, token: str | None,
-           chats: tuple[tuple[Path, str], ...]) -> list[tuple[Path, str | None]]:
+def _pairs(
+    export: Path | None, token: str | None, chats: tuple[tuple[Path, str], ...]
+) -> list[tuple[Path, str | None]]:
     pairs: list[tuple[Path, str | None]] = list(chats)
     if export is not None:
         pairs.insert(0, (export, token))
     elif token is not None:
-        raise click.UsageError("--token goes with an EXPORT; for several chats use "
-                               "--chat EXPORT TOKEN once per chat.")
+        raise click.UsageError(
+            "--token goes with an EXPORT; for several chats use --chat EXPORT TOKEN once per chat."
+        )
     if not pairs:
         raise click.UsageError("give an EXPORT with --token, or --chat EXPORT TOKEN.")
     seen: set[Path] = set()
@@ -73,29 +88,61 @@ def _pairs(export: Path | None, token: str | None,
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("export", type=EXPORT, required=False)
-@click.option("--token", help="The consent token for EXPORT.")
-@click.option("--chat", "chats", type=(EXPORT, str), multiple=True, metavar="EXPORT TOKEN",
-              help="A chat and its own consent token; repeat for several chats.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Settings file (default: chat-review.toml in the home, else built-in "
-              "defaults: Mon-Fri 08:00-17:00, England's bank holidays).")
+@click.option("--token", metavar="TOKEN", help="The consent token for EXPORT.")
+@click.option(
+    "--chat",
+    "chats",
+    type=(EXPORT, str),
+    multiple=True,
+    metavar="EXPORT TOKEN",
+    help="A chat and its own consent token; repeat for several chats.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: chat-review.toml in the home, else built-in "
+    "defaults: Mon-Fri 08:00-17:00, England's bank holidays).",
+)
 @click.option("--json", "json_path", type=OUTPUT, help="Write the findings as JSON.")
 @click.option("--png", "png_path", type=OUTPUT, help="Write the one-page summary as PNG.")
 @click.option("--pdf", "pdf_path", type=OUTPUT, help="Write the full report as PDF.")
 @click.option("--force", is_flag=True, help="Replace report files that already exist.")
-@click.option("--staff", "staff_name",
-              help="Report on contact with this member of staff (a name in the roster).")
-@click.option("--excerpts", is_flag=True,
-              help="Include short message excerpts for flagged messages (off by default).")
-@click.option("--pseudonymise", is_flag=True,
-              help="Replace every name with a label (Parent A, Staff 1...) in every output.")
-@click.option("--date-order", type=DATE_ORDER,
-              help="Override the date order detected from the file(s).")
+@click.option(
+    "--staff",
+    "staff_name",
+    metavar="NAME",
+    help="Report on contact with this member of staff (a name in the roster).",
+)
+@click.option(
+    "--excerpts",
+    is_flag=True,
+    help="Include short message excerpts for flagged messages (off by default).",
+)
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace every name with a label (Parent A, Staff 1...) in every output.",
+)
+@click.option(
+    "--date-order", type=DATE_ORDER, help="Override the date order detected from the file(s)."
+)
 @click.option("--quiet", is_flag=True, help="Do not print the summary.")
-def analyse(export: Path | None, token: str | None, chats: tuple[tuple[Path, str], ...],
-            config_path: Path | None, json_path: Path | None, png_path: Path | None,
-            pdf_path: Path | None, force: bool, staff_name: str | None, excerpts: bool,
-            pseudonymise: bool, date_order: str | None, quiet: bool) -> None:
+def analyse(
+    export: Path | None,
+    token: str | None,
+    chats: tuple[tuple[Path, str], ...],
+    config_path: Path | None,
+    json_path: Path | None,
+    png_path: Path | None,
+    pdf_path: Path | None,
+    force: bool,
+    staff_name: str | None,
+    excerpts: bool,
+    pseudonymise: bool,
+    date_order: str | None,
+    quiet: bool,
+) -> None:
     """Analyse consented chats: frequency, out-of-hours contact, bursts, messages to review.
 
     \b
@@ -111,8 +158,11 @@ def analyse(export: Path | None, token: str | None, chats: tuple[tuple[Path, str
 
     home = settings().home
     pairs = _pairs(export, token, chats)
-    outputs = [(kind, path) for kind, path in
-               (("json", json_path), ("png", png_path), ("pdf", pdf_path)) if path is not None]
+    outputs = [
+        (kind, path)
+        for kind, path in (("json", json_path), ("png", png_path), ("pdf", pdf_path))
+        if path is not None
+    ]
     if len({p.resolve() for _, p in outputs}) != len(outputs):
         raise click.UsageError("--json, --png and --pdf must be different files.")
     inputs = [path for path, _ in pairs]
@@ -123,24 +173,34 @@ def analyse(export: Path | None, token: str | None, chats: tuple[tuple[Path, str
         staff_name = _roster_name(config, staff_name)
 
     big = len(pairs) > 3 or sum(p.stat().st_size for p in inputs) > PROGRESS_BYTES
-    opened = open_chats(home, pairs, command="analyse", date_order=date_order,
-                        show_progress=big and sys.stdout.isatty())
+    opened = open_chats(
+        home,
+        pairs,
+        command="analyse",
+        date_order=date_order,
+        show_progress=big and sys.stdout.isatty(),
+    )
 
     from chat_review.analysis import analyse as analyse_chats
     from reports.context import ReportContext
 
     findings = analyse_chats([o.chat for o in opened], config, excerpts=excerpts)
-    ctx = ReportContext(consents=consent_dicts(opened), excerpts=excerpts,
-                        staff_focus=staff_name)
+    ctx = ReportContext(consents=consent_dicts(opened), excerpts=excerpts, staff_focus=staff_name)
     if pseudonymise:
         from chat_review.pseudonymise import pseudonymise_report
 
         roster = [n for m in config.staff for n in m.names]
         findings, ctx = pseudonymise_report(findings, ctx, roster)
     ctx.audit_entry = log_analysis(
-        home, opened, messages=findings.total_messages,
-        options={"excerpts": excerpts, "pseudonymised": pseudonymise,
-                 "staff_view": staff_name is not None, "config": config.source},
+        home,
+        opened,
+        messages=findings.total_messages,
+        options={
+            "excerpts": excerpts,
+            "pseudonymised": pseudonymise,
+            "staff_view": staff_name is not None,
+            "config": config.source,
+        },
     )
     if not quiet:
         click.echo(_summary(findings, ctx), nl=False)
@@ -156,8 +216,9 @@ def _roster_name(config, name: str) -> str:
     member = config.staff_for_sender(name)
     if member is None:
         names = ", ".join(m.name for m in config.staff) or "none: add [[staff]] to the settings"
-        raise click.BadParameter(f"'{name}' is not in the staff roster ({names}).",
-                                 param_hint="--staff")
+        raise click.BadParameter(
+            f"'{name}' is not in the staff roster ({names}).", param_hint="--staff"
+        )
     return member.name
 
 

@@ -26,15 +26,23 @@ def backup_command(destination: Path, force: bool) -> None:
     from consent.backup import backup_register
 
     rows = backup_register(settings().home, destination, force=force)
-    click.echo(f"Register backed up to {destination} ({rows} consents). "
-               "Back up the key file register.key separately.")
+    click.echo(
+        f"Register backed up to {destination} ({rows} consents). "
+        "Back up the key file register.key separately."
+    )
 
 
 @click.command("retention", context_settings=CONTEXT_SETTINGS)
-@click.option("--days", type=click.IntRange(min=0), default=365, show_default=True,
-              help="Keep reports for this many days after they were written.")
-@click.option("--delete", is_flag=True,
-              help="Delete the listed report files (only if unchanged) and log it.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=365,
+    show_default=True,
+    help="Keep reports for this many days after they were written.",
+)
+@click.option(
+    "--delete", is_flag=True, help="Delete the listed report files (only if unchanged) and log it."
+)
 def retention(days: int, delete: bool) -> None:
     """List reports older than the retention period, and expired or revoked consents.
 
@@ -51,15 +59,19 @@ def retention(days: int, delete: bool) -> None:
         due = policy.due_reports(reg, timedelta(days=days))
         inactive = policy.inactive_consents(reg)
         click.echo(f"Reports written more than {days} days ago: {len(due)}")
-        notes = {"present": "", "missing": " (already gone)",
-                 "changed": " (file changed since; left alone)"}
+        notes = {
+            "present": "",
+            "missing": " (already gone)",
+            "changed": " (file changed since; left alone)",
+        }
         for report in due:
             click.echo(f"  {report.written_at[:10]}  {report.path}{notes[report.state]}")
         click.echo(f"Expired or revoked consents: {len(inactive)}")
         now = reg.clock()
         for record in inactive:
-            click.echo(f"  #{record.id}  {record.parent}  {record.export_name}  "
-                       f"{record.status(now)}")
+            click.echo(
+                f"  #{record.id}  {record.parent}  {record.export_name}  {record.status(now)}"
+            )
         if delete:
             deleted = policy.delete_reports(reg, due)
             click.echo(f"Deleted {len(deleted)} report files; each deletion is in the audit log.")
