@@ -1,0 +1,185 @@
+"""Encodings, line endings and zip containers; each unreadable input is one clear ExportError."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from chat_review.errors import ExportError
+from chat_review.reader import container
+from chat_review.reader._parse import parse_export_bytes
+
+CHAT = "12/01/2024, 08:59 - Uma Shah: Hello ✨\nsecond\n13/01/2024, 09:00 - Victor Ade: Reply\n"
+
+
+def parse(data: bytes, name: str = "chat.txt", **kw):
+    return parse_export_bytes(data, name, sha256="0" * 64, **kw)
+
+
+def make_zip(files: dict[str, bytes], *, encrypt: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    out = bytearray(buf.getvalue())
+    if encrypt is not None:  # set the "encrypted" flag bit in the local and central headers
+        out[6] |= 0x1
+        central = out.index(b"PK\x01\x02")
+        out[central + 8] |= 0x1
+    return bytes(out)
+
+
+def one_sentence(exc: ExportError) -> str:
+    msg = str(exc)
+    assert "\n" not in msg and "Traceback" not in msg
+    return msg
+
+
+def test_utf8_without_bom() -> None:
+    assert parse(CHAT.encode()).meta.encoding == "utf-8"
+
+
+def test_utf8_with_bom() -> None:
+    chat = parse(b"\xef\xbb\xbf" + CHAT.encode())
+    assert chat.meta.encoding == "utf-8-sig"
+    assert chat.messages["sender"].iat[0] == "Uma Shah"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_bom(codec: str) -> None:
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    chat = parse(bom + CHAT.encode(codec))
+    assert chat.meta.encoding == "utf-16"
+    assert list(chat.messages["text"]) == ["Hello ✨\nsecond", "Reply"]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_line_endings(eol: str) -> None:
+    chat = parse(CHAT.replace("\n", eol).encode())
+    assert list(chat.messages["text"]) == ["Hello ✨\nsecond", "Reply"]
+    assert list(chat.messages["line"]) == [1, 3]
+
+
+def test_line_separator_u2028_is_not_a_line_break() -> None:
+    chat = parse("12/01/2024, 08:59 - Uma Shah: one\u2028two\u2029three\x85four\n".encode())
+    assert chat.messages["text"].iat[0] == "one\u2028two\u2029three\x85four"
+
+
+def test_zip_with_chat_media_and_macosx() -> None:
+    data = make_zip(
+        {
+            "_chat.txt": CHAT.encode(),
+            "IMG-1.jpg": b"\xff\xd8",
+            "__MACOSX/._chat.txt": b"\x00\x01",
+        }
+    )
+    chat = parse(data, "export.zip")
+    assert chat.meta.container == "zip"
+    assert chat.meta.inner_name == "_chat.txt"
+    assert len(chat.messages) == 2
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "WhatsApp Chat with Uma.txt",
+        "WhatsApp-Chat mit Uma.txt",
+        "Chat de WhatsApp con Uma.txt",
+        "Discussion WhatsApp avec Uma.txt",
+        "folder/WhatsApp Chat with Uma.txt",
+    ],
+)
+def test_zip_localised_chat_names(inner: str) -> None:
+    chat = parse(make_zip({inner: CHAT.encode(), "notes.pdf": b"%PDF"}), "export.zip")
+    assert chat.meta.inner_name == inner
+
+
+def test_zip_without_chat_names_what_was_found() -> None:
+    with pytest.raises(ExportError) as err:
+        parse(make_zip({"IMG-1.jpg": b"\xff\xd8", "photo.png": b"x"}), "export.zip")
+    assert "no WhatsApp chat file" in one_sentence(err.value)
+    assert "2 files" in str(err.value)
+
+
+def test_zip_with_several_chats_is_refused() -> None:
+    data = make_zip({"a/_chat.txt": CHAT.encode(), "b/_chat.txt": CHAT.encode()})
+    with pytest.raises(ExportError) as err:
+        parse(data, "export.zip")
+    assert "several chat files" in one_sentence(err.value)
+    assert "a/_chat.txt" in str(err.value)
+
+
+def test_zip_with_encrypted_chat_is_refused() -> None:
+    with pytest.raises(ExportError) as err:
+        parse(make_zip({"_chat.txt": CHAT.encode()}, encrypt="_chat.txt"), "export.zip")
+    assert "encrypted" in one_sentence(err.value)
+
+
+def test_nested_zip_is_refused() -> None:
+    inner = make_zip({"_chat.txt": CHAT.encode()})
+    with pytest.raises(ExportError) as err:
+        parse(make_zip({"WhatsApp Chat.zip": inner}), "export.zip")
+    assert "zip" in one_sentence(err.value)
+
+
+def test_zip_bomb_ratio_is_refused() -> None:
+    bomb = CHAT.encode() + b"\n" * 5_000_000
+    with pytest.raises(ExportError) as err:
+        parse(make_zip({"_chat.txt": bomb}), "export.zip")
+    assert "zip bomb" in one_sentence(err.value)
+
+
+def test_zip_chat_larger_than_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(container, "MAX_CHAT_BYTES", 50)
+    with pytest.raises(ExportError) as err:
+        parse(make_zip({"_chat.txt": CHAT.encode()}), "export.zip")
+    assert "MiB" in one_sentence(err.value)
+
+
+def test_damaged_zip_is_refused() -> None:
+    data = make_zip({"_chat.txt": CHAT.encode()})
+    with pytest.raises(ExportError) as err:
+        parse(data[:40], "export.zip")
+    one_sentence(err.value)
+
+
+def test_empty_file_is_refused() -> None:
+    with pytest.raises(ExportError) as err:
+        parse(b"")
+    assert "empty" in one_sentence(err.value)
+
+
+def test_blank_file_is_refused() -> None:
+    with pytest.raises(ExportError) as err:
+        parse(b"\n\n  \n")
+    one_sentence(err.value)
+
+
+def test_not_an_export_is_refused() -> None:
+    with pytest.raises(ExportError) as err:
+        parse(b"Dear parents,\nthe trip is on Friday.\n" * 30)
+    assert "not a WhatsApp chat export" in one_sentence(err.value)
+
+
+def test_undecodable_bytes_name_the_line() -> None:
+    data = CHAT.encode() + "13/01/2024, 09:01 - Uma Shah: caf\xe9\n".encode("latin-1")
+    with pytest.raises(ExportError) as err:
+        parse(data)
+    assert "line 4" in one_sentence(err.value)
+
+
+def test_binary_after_a_valid_start_is_refused() -> None:
+    data = CHAT.encode() + b"\x00\x01\x02\xff" * 100
+    with pytest.raises(ExportError) as err:
+        parse(data)
+    assert "binary" in one_sentence(err.value)
+
+
+def test_utf16_without_bom_is_refused_clearly() -> None:
+    with pytest.raises(ExportError) as err:
+        parse(CHAT.encode("utf-16-le"))
+    one_sentence(err.value)
