@@ -81,6 +81,11 @@ def _dt(value: Any) -> datetime | None:
     return pd.Timestamp(value).to_pydatetime()
 
 
+def _pydatetimes(values: np.ndarray) -> list[datetime]:
+    """datetime64 values as Python datetimes, converted in one C-level pass."""
+    return list(pd.DatetimeIndex(values).to_pydatetime())
+
+
 def _tod_ns(hhmm: str) -> int:
     t = time.fromisoformat(hhmm)
     return (t.hour * 60 + t.minute) * _NS_MIN
@@ -114,35 +119,54 @@ def _source_warnings(chat: Chat) -> list[str]:
     return out
 
 
-def _combine(chats: Sequence[Chat]) -> pd.DataFrame:
-    """All messages in one table with a ``src`` column (index into ``chats``)."""
-    parts = []
-    for i, chat in enumerate(chats):
-        df = chat.messages
-        parts.append(
-            pd.DataFrame(
-                {
-                    "timestamp": df["timestamp"].to_numpy(dtype="datetime64[ns]"),
-                    "sender": df["sender"].astype("string").to_numpy(dtype=object, na_value=None),
-                    "kind": df["kind"].astype(str).to_numpy(dtype=object),
-                    "text": df["text"].astype("string").to_numpy(dtype=object, na_value=""),
-                    "line": df["line"].to_numpy(dtype=np.int64),
-                    "src": np.full(len(df), i, dtype=np.int64),
-                }
+class _Rows:
+    """All exports' rows as parallel numpy arrays (the analysis never needs a per-row object).
+
+    ``sender`` holds codes into ``names`` (-1 for system events), ``kind`` codes into ``kinds``
+    and ``src`` the index of the export each row came from.
+    """
+
+    def __init__(self, chats: Sequence[Chat]) -> None:
+        ts, sender, kind, text, line, src = [], [], [], [], [], []
+        names: dict[str, int] = {}
+        kinds: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
+        for i, chat in enumerate(chats):
+            df = chat.messages
+            ts.append(df["timestamp"].to_numpy(dtype="datetime64[ns]"))
+            # sender names: factorise per export, then map the few distinct names to one code
+            codes, uniques = pd.factorize(df["sender"], use_na_sentinel=True)
+            remap = np.array(
+                [names.setdefault(str(u), len(names)) for u in uniques] + [-1], dtype=np.int64
             )
-        )
-    if not parts:
-        return pd.DataFrame(
-            {
-                "timestamp": pd.Series([], dtype="datetime64[ns]"),
-                "sender": pd.Series([], dtype=object),
-                "kind": pd.Series([], dtype=object),
-                "text": pd.Series([], dtype=object),
-                "line": pd.Series([], dtype=np.int64),
-                "src": pd.Series([], dtype=np.int64),
-            }
-        )
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            sender.append(remap[codes])  # code -1 indexes the trailing -1
+            k = df["kind"]
+            if isinstance(k.dtype, pd.CategoricalDtype):
+                cats = [kinds.setdefault(str(c), len(kinds)) for c in k.cat.categories]
+                kc = np.array(cats + [-1], dtype=np.int64)[k.cat.codes.to_numpy()]
+            else:
+                kc_codes, kc_uniques = pd.factorize(k.astype(object))
+                cats = [kinds.setdefault(str(c), len(kinds)) for c in kc_uniques]
+                kc = np.array(cats + [-1], dtype=np.int64)[kc_codes]
+            kind.append(kc)
+            text.append(df["text"].to_numpy(dtype=object, na_value=""))
+            line.append(df["line"].to_numpy(dtype=np.int64))
+            src.append(np.full(len(df), i, dtype=np.int64))
+
+        def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+
+        self.ts = cat(ts, "datetime64[ns]")
+        self.sender = cat(sender, np.int64)
+        self.kind = cat(kind, np.int64)
+        self.text = cat(text, object)
+        self.line = cat(line, np.int64)
+        self.src = cat(src, np.int64)
+        self.names = list(names)
+        self.kinds = list(kinds)
+
+    def take(self, mask: np.ndarray) -> None:
+        for attr in ("ts", "sender", "kind", "text", "line", "src"):
+            setattr(self, attr, getattr(self, attr)[mask])
 
 
 # -- bursts -------------------------------------------------------------------------------------
@@ -226,32 +250,33 @@ def analyse(
     sources = [_source_info(c) for c in chats]
     src_names = [c.meta.source_name for c in chats]
     warnings = [w for c in chats for w in _source_warnings(c)]
-    allrows = _combine(chats)
+    tab = _Rows(chats)
 
-    kinds = allrows["kind"].value_counts()
-    counts_by_kind = {k: int(kinds.get(k, 0)) for k in KINDS}
-    counts_by_kind.update({str(k): int(v) for k, v in kinds.items() if k not in counts_by_kind})
+    kind_counts = np.bincount(tab.kind[tab.kind >= 0], minlength=len(tab.kinds))
+    counts_by_kind = {k: int(kind_counts[i]) for i, k in enumerate(tab.kinds)}
 
-    ts_all = allrows["timestamp"].to_numpy(dtype="datetime64[ns]")
-    nat = np.isnat(ts_all)
+    nat = np.isnat(tab.ts)
     if nat.any():
         warnings.append(
             f"{int(nat.sum())} messages had no readable time and were left out of the counts."
         )
     if (~nat).any():
-        first_ns = int(ts_all[~nat].astype(np.int64).min())
-        last_ns = int(ts_all[~nat].astype(np.int64).max())
+        first_ns = int(tab.ts[~nat].astype(np.int64).min())
+        last_ns = int(tab.ts[~nat].astype(np.int64).max())
         day0, day1 = first_ns // _NS_DAY, last_ns // _NS_DAY
-        period = Period(_dt(np.datetime64(first_ns, "ns")), _dt(np.datetime64(last_ns, "ns")),
-                        int(day1 - day0 + 1))
+        period = Period(
+            _dt(np.datetime64(first_ns, "ns")),
+            _dt(np.datetime64(last_ns, "ns")),
+            int(day1 - day0 + 1),
+        )
     else:
         day0 = day1 = None
         period = Period(None, None, 0)
 
-    people = (allrows["kind"].to_numpy() != "system") & allrows["sender"].notna().to_numpy() & ~nat
-    msgs = allrows.loc[people].reset_index(drop=True)
-    n = len(msgs)
-    ts = msgs["timestamp"].to_numpy(dtype="datetime64[ns]")
+    system = tab.kinds.index("system")
+    tab.take((tab.kind != system) & (tab.sender >= 0) & ~nat)
+    n = len(tab.ts)
+    ts = tab.ts
     ts_ns = ts.astype(np.int64)
 
     # -- calendar, once per message ------------------------------------------------------------
@@ -274,8 +299,12 @@ def analyse(
 
     # -- senders ------------------------------------------------------------------------------
     _step(progress, "senders")
-    codes, names = pd.factorize(msgs["sender"], sort=False)
-    names = [str(x) for x in names]
+    # only people who wrote something in the analysed rows, numbered densely
+    used = np.flatnonzero(np.bincount(tab.sender, minlength=len(tab.names)))
+    dense = np.full(len(tab.names), -1, dtype=np.int64)
+    dense[used] = np.arange(len(used))
+    codes = dense[tab.sender]
+    names = [tab.names[int(i)] for i in used]
     nsend = len(names)
     roster = {nm: config.staff_for_sender(nm) for nm in names}
     is_staff = np.array([roster[nm] is not None for nm in names], dtype=bool)
@@ -370,7 +399,7 @@ def analyse(
 
     # -- staff: one-to-one chats and mentions -------------------------------------------------
     _step(progress, "staff")
-    src = msgs["src"].to_numpy(dtype=np.int64)
+    src = tab.src
     pairs = np.unique(src * max(nsend, 1) + codes) if n else np.array([], dtype=np.int64)
     senders_in: dict[int, list[int]] = {}
     for p in pairs.tolist():
@@ -390,15 +419,15 @@ def analyse(
                 direct_other[i] = other
                 info.staff = member.name
 
-    scanned = np.isin(msgs["kind"].to_numpy(), _SCANNED_KINDS)
+    scanned = np.isin(tab.kind, [tab.kinds.index(k) for k in _SCANNED_KINDS])
     scan_pos = np.flatnonzero(scanned)
     lex = config.lexicon
     entries = [
         Entry(term, cat, term) for cat, terms in lex.categories.items() for term in terms
     ] + _staff_entries(config.staff)
     matcher = TermMatcher(entries)
-    texts = msgs["text"]
-    hits = matcher.scan(texts.iloc[scan_pos]) if len(scan_pos) else matcher.scan(texts.iloc[:0])
+    texts = tab.text
+    hits = matcher.scan(texts[scan_pos])
     hits["row"] = scan_pos[hits["pos"].to_numpy()] if len(hits) else np.array([], np.int64)
     staff_hits = hits[hits["category"] == STAFF_CATEGORY]
     staff_hits = staff_hits[~is_staff[codes[staff_hits["row"].to_numpy()]]]
@@ -463,7 +492,7 @@ def analyse(
 
     # -- bursts -------------------------------------------------------------------------------
     _step(progress, "bursts")
-    lines = msgs["line"].to_numpy(dtype=np.int64)
+    lines = tab.line
     bursts: list[Burst] = []
     if n:
         group = src * nsend + codes
@@ -483,13 +512,15 @@ def analyse(
             line_chunks = np.split(lines[rows_b], bounds[1:-1])
             first_rows = rows_b[bounds[:-1]]
             last_rows = rows_b[bounds[1:] - 1]
+            b_start = _pydatetimes(ts[first_rows])
+            b_end = _pydatetimes(ts[last_rows])
             for b in range(nb):
-                fr, lr = int(first_rows[b]), int(last_rows[b])
+                fr = int(first_rows[b])
                 bursts.append(
                     Burst(
                         sender=names[int(codes[fr])],
-                        start=_dt(ts[fr]),
-                        end=_dt(ts[lr]),
+                        start=b_start[b],
+                        end=b_end[b],
                         count=int(b_count[b]),
                         lines=[int(x) for x in line_chunks[b]],
                         source=src_names[int(src[fr])],
@@ -514,7 +545,19 @@ def analyse(
     flags: list[ReviewFlag] = []
     if len(flag_hits):
         f_rows = flag_hits["row"].to_numpy()
-        f_text = texts.to_numpy(dtype=object)[f_rows] if excerpts else None
+        # time order, then export, line and category (a stable numpy sort, no Python key)
+        order_f = np.lexsort(
+            (
+                flag_hits["category"].to_numpy(dtype=str),
+                lines[f_rows],
+                src[f_rows],
+                ts_ns[f_rows],
+            )
+        )
+        flag_hits = flag_hits.iloc[order_f]
+        f_rows = f_rows[order_f]
+        f_time = _pydatetimes(ts[f_rows])
+        f_text = texts[f_rows] if excerpts else None
         for j, (r, cat, term, start) in enumerate(
             zip(
                 f_rows.tolist(),
@@ -526,7 +569,7 @@ def analyse(
         ):
             flags.append(
                 ReviewFlag(
-                    timestamp=_dt(ts[r]),
+                    timestamp=f_time[j],
                     sender=names[int(codes[r])],
                     line=int(lines[r]),
                     source=src_names[int(src[r])],
@@ -535,7 +578,6 @@ def analyse(
                     excerpt=excerpt(str(f_text[j]), int(start)) if f_text is not None else None,
                 )
             )
-        flags.sort(key=lambda f: (f.timestamp, f.source, f.line, f.category))
 
     # -- settings and calendar ------------------------------------------------------------------
     if day0 is not None:
