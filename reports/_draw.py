@@ -402,6 +402,29 @@ def text_px(text: str, size: float = TABLE_FONT, bold: bool = False) -> float:
                for line in text.split("\n"))
 
 
+def wrap_px(text: str, max_px: float, max_lines: int = 3) -> list[str]:
+    """Lines of `text` no wider than `max_px` as drawn; the last ends in "…" if cut."""
+    words = text.split()
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        trial = f"{line} {word}".strip()
+        if line and text_px(trial) > max_px:
+            lines.append(line)
+            line = word
+            if len(lines) == max_lines:
+                cut = lines[-1]
+                while cut and text_px(cut + " …") > max_px:
+                    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut[:-1]
+                lines[-1] = cut + " …"
+                return lines
+        else:
+            line = trial
+    if line:
+        lines.append(line)
+    return lines
+
+
 def _column_edges(columns: Sequence[Column], rows: list[Row]) -> list[float]:
     avail = (RIGHT - LEFT) * c.A4_PX[0]
 
@@ -442,6 +465,10 @@ def table_pages(title: str, intro: Sequence[str], columns: Sequence[Column], row
     `Column.width` only breaks ties: spare width is shared in proportion to it.
     """
     xs = _column_edges(columns, rows)
+    extra_px = (RIGHT - xs[1]) * c.A4_PX[0] * 0.97
+    for row in rows:
+        if row.extra:
+            row.extra = wrap_px(" ".join(row.extra), extra_px, max_lines=3)
     intro = [w for line in intro for w in textwrap.wrap(line, 118)]
     head_lines = max(col.header.count("\n") + 1 for col in columns)
 
@@ -493,12 +520,14 @@ def table_pages(title: str, intro: Sequence[str], columns: Sequence[Column], row
                         facecolor="#FFF0E6" if row.shade else "#F6F8FA"))
                 for col, x0, x1, cell in zip(columns, xs, xs[1:], row.cells, strict=False):
                     hx, ha = _anchor(col, x0, x1)
-                    _t(fig, hx, y - 2.5 * PT, cell, fontsize=TABLE_FONT, va="top", ha=ha,
-                             linespacing=1.15)
+                    # Baseline, not top: cells with and without capitals line up.
+                    _t(fig, hx, y - (2.5 + TABLE_FONT * 0.95) * PT, cell, fontsize=TABLE_FONT,
+                       va="baseline", ha=ha, linespacing=1.15)
                 n_main = max(cell.count("\n") + 1 for cell in row.cells)
                 for k, line in enumerate(row.extra):
-                    _t(fig, xs[1] + 0.003, y - (2.5 + (n_main + k) * LINE_PT) * PT, line,
-                             fontsize=TABLE_FONT, va="top", style="italic", color="#333333")
+                    _t(fig, xs[1] + PAD_PX / 2 / c.A4_PX[0],
+                       y - (2.5 + TABLE_FONT * 0.95 + (n_main + k) * LINE_PT) * PT, line,
+                       fontsize=TABLE_FONT, va="baseline", style="italic", color="#333333")
                 y -= h
 
         return draw

@@ -73,7 +73,8 @@ def _when(b: Burst) -> str:
     return f"{b.start:%a %d/%m/%y %H:%M}–{end}"
 
 
-def burst_pages(findings: Findings, title: str = "Bursts of messages") -> list[d.PageFn]:
+def burst_pages(findings: Findings, title: str = "Bursts of messages",
+                shade_at_staff: bool = True) -> list[d.PageFn]:
     src = _source_no(findings)
     cols = [
         d.Column("When", 23), d.Column("Sender", 22, flex=True), d.Column("Messages", 7, "right"),
@@ -83,14 +84,15 @@ def burst_pages(findings: Findings, title: str = "Bursts of messages") -> list[d
     rows = [
         d.Row([_when(b), c.truncate(b.sender, 30), str(b.count), str(b.out_of_hours),
                "yes" if b.at_staff else "", src.get(b.source, "?"), _lines(b.lines)],
-              shade=b.at_staff)
+              shade=b.at_staff and shade_at_staff)
         for b in findings.bursts
     ]
     rule = findings.settings.get("burst")
     rule_txt = c._plain(rule) if rule else "see the method page"
     intro = [
         f"{len(rows)} bursts: runs of messages by one sender in a short time (rule: {rule_txt}).",
-        "Bursts at staff are shaded. Chat numbers refer to the export list on the method page.",
+        ("Bursts at staff are shaded. " if shade_at_staff else "")
+        + "Chat numbers refer to the export list on the method page.",
     ]
     return d.table_pages(title, intro, cols, rows, "No bursts were found.")
 
@@ -105,13 +107,7 @@ def flag_pages(findings: Findings, excerpts: bool) -> list[d.PageFn]:
     for f in findings.flags:
         extra: list[str] = []
         if excerpts and f.excerpt:
-            import textwrap
-
-            wrapped = textwrap.wrap(f"“{' '.join(f.excerpt.split())}”", 112)
-            extra = wrapped[:3]
-            if len(wrapped) > 3:
-                extra[-1] = c.truncate(extra[-1], 108) if len(extra[-1]) > 108 else extra[-1]
-                extra[-1] = extra[-1].rstrip("…") + " …"
+            extra = [f"“{' '.join(f.excerpt.split())}”"]  # wrapped to the page by table_pages
         rows.append(d.Row([
             f"{f.timestamp:%a %d/%m/%y %H:%M}", c.truncate(f.sender or "(system)", 30),
             str(f.line), src.get(f.source, "?"), c.truncate(f.category, 26),

@@ -252,7 +252,8 @@ def staff_pages(findings: Findings, ctx: ReportContext, staff: str) -> list[d.Pa
     if sd.contacts:
         pages += contact_pages(findings, sd)
         sub = dataclasses.replace(findings, bursts=sd.bursts)
-        pages += p.burst_pages(sub, f"Bursts at staff in chats with {c.truncate(staff, 30)}")
+        pages += p.burst_pages(sub, f"Bursts at staff in chats with {c.truncate(staff, 30)}",
+                               shade_at_staff=False)
     pages += d.text_pages("Method and provenance", p.method_blocks(findings, ctx))
     return pages
 
