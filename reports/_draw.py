@@ -197,7 +197,7 @@ def figure_boxes(fig: Figure, cur: Cursor, figures: Sequence[tuple[str, str]]) -
             (x, top - h), w, h, boxstyle="round,pad=0,rounding_size=0.006",
             transform=fig.transFigure, facecolor="#F2F5F8", edgecolor="#C9D3DD", lw=0.8))
         _t(fig, x + w / 2, top - 8 * PT, value,
-           fontsize=14 if len(value) < 12 else 11.5 if len(value) < 15 else 10,
+           fontsize=14 if len(value) < 10 else 11.5 if len(value) < 13 else 10,
                  fontweight="bold", ha="center", va="top")
         _t(fig, x + w / 2, top - h + 6 * PT, label, fontsize=7.5, color="#333333",
                  ha="center", va="bottom")
