@@ -22,9 +22,10 @@ Definitions (also written into ``Findings.settings`` so a report can quote them)
   member of staff (any name or alias, whole words, any capitals; or ``@`` and their phone
   number) is a **mention** of them.
 * **Review flags**: messages (text or media caption) containing a lexicon term, one flag per
-  message and category, with the first matching term. A flag is a prompt for a human to read
-  the message, never a verdict. Excerpts (about 120 characters around the term) only when
-  asked for.
+  message and category, with the first matching term. With ``staff_named`` on, every
+  mention (as defined above) is also flagged, category ``staff-named``, term the roster name.
+  A flag is a prompt for a human to read the message, never a verdict. Excerpts (about 120
+  characters around the term) only when asked for.
 
 Everything is computed with pandas/numpy on whole columns; Python loops run only over
 senders, sources, bursts, flags or staff, never over messages.
@@ -449,6 +450,7 @@ def analyse(
         direct_by_src = np.array([direct_staff.get(i) for i in range(len(sources))], dtype=object)
         d_of_row = direct_by_src[src[m_rows]]
         keep = d_of_row != m_staff
+        staff_hits = staff_hits[keep]  # the staff-named review flags are these mentions
         ev_rows.append(m_rows[keep])
         ev_staff.append(m_staff[keep])
         ev_mode += ["mention"] * int(keep.sum())
