@@ -24,7 +24,6 @@ Decisions documented here because later stages rely on them:
 from __future__ import annotations
 
 import gc
-import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -38,7 +37,6 @@ from .chat import KINDS, Chat, ChatMetadata, empty_messages
 from .container import unwrap
 
 SAMPLE_LINES = 50
-_DROP_LAST = operator.itemgetter(slice(None, -1))
 BACKWARD_TOLERANCE_S = 5 * 60
 TRUNCATION_LIMIT = 39_000
 TRUNCATION_LIMIT_MEDIA = 9_900
@@ -88,11 +86,11 @@ def parse_export_bytes(
             "check you chose the exported chat file."
         )
     sig, _hits = found
-    pattern = headers.message_pattern(sig)
+    first_pat, rest_pat = headers.message_patterns(sig)
     end = len(buf)
     while end and buf[end - 1] == 0x0A:
         end -= 1
-    first = pattern.search(buf, 0, end)
+    first = first_pat.search(buf, 0, end)
     if first is None:  # the sample matched loosely but no line matches strictly
         raise ExportError(
             f"{name} has no complete message header; it is not a WhatsApp export "
@@ -107,8 +105,8 @@ def parse_export_bytes(
             "and were left out."
         )
     with _no_gc():
-        parts = pattern.split(memoryview(buf)[first.start() : end])
-        chat = _build(parts, sig, first_line, date_order, warnings, name)
+        parts = rest_pat.split(memoryview(buf)[first.end() : end])
+        chat = _build(first.groups(), parts, sig, first_line, date_order, warnings, name)
     meta = chat.meta
     meta.source_name = source_name
     meta.sha256 = sha256
@@ -118,14 +116,17 @@ def parse_export_bytes(
     return chat
 
 
-def _factorize(values: tuple[bytes, ...]) -> tuple[np.ndarray, list[bytes], np.ndarray]:
-    """Codes, distinct values, and the first message index of each distinct value."""
-    codes, uniques = pd.factorize(np.array(values, dtype=object))
+def _factorize(values: list[bytes | None]) -> tuple[np.ndarray, list, np.ndarray]:
+    """Codes, distinct values (None included), and the first message index of each."""
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    codes, uniques = pd.factorize(arr, use_na_sentinel=False)
     _, first_idx = np.unique(codes, return_index=True)
     return codes.astype(np.int64), list(uniques), first_idx
 
 
 def _build(
+    head: tuple[bytes | None, ...],
     parts: list[bytes | None],
     sig: headers.Signature,
     first_line: int,
@@ -133,17 +134,15 @@ def _build(
     warnings: list[str],
     name: str,
 ) -> Chat:
-    # parts = [text before the first header (empty), date, time, sender, space, body, date, ...]
-    dates_b, times_b, senders_b, spaces_b = parts[1::5], parts[2::5], parts[3::5], parts[4::5]
-    bodies = parts[5::5]
+    # head = groups of the first header; parts = [first body, date, time, sender, space, body,
+    # date, ...]
+    dates_b = [head[0], *parts[1::5]]
+    times_b = [head[1], *parts[2::5]]
+    senders_b = [head[2], *parts[3::5]]
+    spaces_b = [head[3], *parts[4::5]]
+    bodies = parts[0::5]
     del parts
     n = len(bodies)
-    # every body but the last ends with the newline before the next header
-    last = bodies[-1]
-    bodies = list(map(_DROP_LAST, bodies))
-    bodies[-1] = last
-    senders_b = [b"" if s is None else s for s in senders_b]
-    spaces_b = [b"" if s is None else s for s in spaces_b]
     # line numbers: each message spans 1 + (newlines in its body) lines
     nl = np.fromiter(map(bytes.count, bodies, [b"\n"] * n), dtype=np.int64, count=n)
     line = np.empty(n, dtype=np.int64)
@@ -151,8 +150,8 @@ def _build(
     np.cumsum(nl[:-1] + 1, out=line[1:])
     line[1:] += first_line
 
-    d_codes, d_uniq, d_first = _factorize(tuple(dates_b))
-    t_codes, t_uniq, t_first = _factorize(tuple(times_b))
+    d_codes, d_uniq, d_first = _factorize(dates_b)
+    t_codes, t_uniq, t_first = _factorize(times_b)
     res = dates.resolve(
         d_codes, d_uniq, line[d_first], t_codes, t_uniq, line[t_first],
         year_first=sig.year_first, override=date_order,
@@ -160,11 +159,11 @@ def _build(
     del dates_b, times_b
 
     kind = np.zeros(n, dtype=np.int8)
-    s_codes, s_uniq, _ = _factorize(tuple(senders_b))
+    s_codes, s_uniq, _ = _factorize(senders_b)
     no_sender = np.zeros(len(s_uniq), dtype=bool)
     not_a_name = np.zeros(len(s_uniq), dtype=bool)
     for j, s in enumerate(s_uniq):
-        if not s.strip():
+        if not isinstance(s, bytes) or not s.strip():  # None comes back from factorize as NaN
             no_sender[j] = True
         elif not sig.bracket and _looks_like_system(s):
             not_a_name[j] = True
@@ -246,7 +245,9 @@ def _looks_like_system(sender: bytes) -> bool:
     return straight % 2 == 1 or curly % 2 == 1
 
 
-def _clean_sender(raw: bytes) -> str | None:
+def _clean_sender(raw: object) -> str | None:
+    if not isinstance(raw, bytes):
+        return None
     s = raw.decode().translate(headers.MARK_TABLE).strip()
     if s.startswith("~"):
         s = s[1:].strip(headers.SPACES)

@@ -157,14 +157,18 @@ def header_pattern(sig: Signature, *, capture: bool) -> bytes:
     return head + date + _lit(sig.mid) + time + mk + close
 
 
-def message_pattern(sig: Signature) -> re.Pattern[bytes]:
-    """The pattern that *splits* the file into messages: a header at a line start plus the
-    optional ``Name:`` part. ``pattern.split(text)`` yields, per message, 4 groups and then the
-    body (everything up to the next header, continuation lines included).
+def message_patterns(sig: Signature) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """The patterns that split the file into messages: ``(first, rest)``.
+
+    ``first`` finds the first header at a line start; ``rest`` is the same header preceded by
+    the newline that ends the previous message, so ``rest.split(text_after_first_header)``
+    yields the first body, then per message 4 groups and its body (everything up to the next
+    header, continuation lines included). Starting with a literal newline lets the regex engine
+    skip through message text quickly; splitting matches each header once, where a ``findall``
+    with a "next line is not a header" lookahead would match every header twice.
 
     Groups: 1 date, 2 time, 3 sender (None when the line has no ``Name:`` part), 4 the space
-    after the colon. Splitting matches each header once; a ``findall`` with a "next line is
-    not a header" lookahead would match every header twice.
+    after the colon.
     """
-    head = header_pattern(sig, capture=True)
-    return re.compile(b"^" + head + rb"(?:([^:\n]*):( ?))?", re.MULTILINE)
+    head = header_pattern(sig, capture=True) + rb"(?:([^:\n]*):( ?))?"
+    return re.compile(b"^" + head, re.MULTILINE), re.compile(b"\n" + head)
