@@ -1,0 +1,778 @@
+"""`make bench`: every performance benchmark of chat-review, written to bench/results.md.
+
+Sections (each row: target, measured median, met yes/no):
+
+1. start-up of the light commands (`--help`, `consent grant`, `consent list`, `audit verify`)
+   and, for information, `analyse --help` — whole-process wall time, plus an `-X importtime`
+   check that none of them imports pandas, matplotlib, numpy, holidays or dateutil;
+2. the reader in process (imports excluded) vs whatstk and chat-miner on the same synthetic
+   files, 10k / 100k / 1M messages, Android and iOS, with peak memory above baseline;
+3. end-to-end `chat-review analyse` on 40,000 messages (summary, JSON, PNG, PDF) side by side
+   with `whatstk-graph` drawing one interactive chart of the same file;
+4. scaling of reader + analysis from 10k to 1M messages: time per message and peak RSS,
+   each size in fresh processes;
+5. 50 exports x 2,000 messages (a staff member's term of 1:1 chats);
+6. where the time goes: the end-to-end run split into phases, and a cProfile summary.
+
+The peers (whatstk, chat-miner, pyinstrument) live in `.bench-venv`, made from
+bench/requirements.txt (`make bench` creates it; `--setup-peers` here does the same). They are
+never project dependencies. A peer that is missing or fails is recorded, not hidden.
+
+This file imports only the standard library at module level: it is also the worker that runs
+inside `.bench-venv` (peers) and inside the project venv (chat-review) as `--worker KIND`.
+
+    .venv/bin/python bench/run.py                  # everything -> bench/results.md
+    .venv/bin/python bench/run.py --smoke --out D  # ~200 messages, no peers, D/results.md
+    .venv/bin/python bench/run.py --only reader,e2e
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_VENV = ROOT / ".bench-venv"
+PEER_PY = BENCH_VENV / "bin" / "python"
+PROJECT_BIN = Path(sys.executable).parent
+HEAVY = ("pandas", "matplotlib", "numpy", "holidays", "dateutil")
+HFORMAT = {"android": "%d/%m/%Y, %H:%M - %name:", "ios": "[%d/%m/%Y, %H:%M:%S] %name:"}
+SECTIONS = ("startup", "reader", "e2e", "scaling", "multi", "profile")
+PEER_TIMEOUT = 420
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+
+def _rss_mib() -> float:
+    """Peak resident set size of this process so far, MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt_s(value: float | None) -> str:
+    if value is None or value != value:
+        return "-"
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def walls(runs: list[dict]) -> str:
+    return ", ".join(f"{r['wall']:.2f}" for r in runs)
+
+
+def yes(ok: bool | None) -> str:
+    return "-" if ok is None else ("**yes**" if ok else "**NO**")
+
+
+def load() -> str:
+    with contextlib.suppress(OSError):
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    return "?"
+
+
+def run_worker(python: Path, kind: str, args: dict, *, timeout: float = PEER_TIMEOUT,
+               env: dict | None = None) -> dict:
+    """Run `bench/run.py --worker KIND` under `python`; its last stdout line is JSON."""
+    cmd = [str(python), str(Path(__file__).resolve()), "--worker", kind, json.dumps(args)]
+    full_env = {**os.environ, "TQDM_DISABLE": "1", "PYTHONWARNINGS": "ignore", **(env or {})}
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env=full_env, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"exit {proc.returncode}: {tail[:200]}"}
+    return json.loads(lines[-1])
+
+
+def timed_cmd(cmd: list[str], *, env: dict | None = None, timeout: float = 600) -> dict:
+    """Whole-process wall time of one command, and its peak RSS (via wait4)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})}, cwd=ROOT)
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    except BaseException:
+        proc.kill()
+        raise
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    proc.stderr.close()
+    return {"wall": wall, "rc": proc.returncode, "rss_mib": usage.ru_maxrss / 1024,
+            "stderr": err}
+
+
+# -- workers (run in a subprocess) --------------------------------------------------------------
+
+
+def _grant_for(home: str, token: str, path: str):
+    from consent.gate import open_export
+
+    return open_export(Path(home), token, Path(path), command="bench")
+
+
+def worker_reader(a: dict) -> dict:
+    """chat-review's reader in process: gate and read_export timed separately."""
+    import gc
+
+    from chat_review.reader import read_export
+
+    _grant_for(a["home"], a["token"], a["file"])  # warm the gate's own imports
+    base = _rss_mib()
+    gate_t, read_t, n = [], [], 0
+    for _ in range(a["repeats"]):
+        t0 = time.perf_counter()
+        grant = _grant_for(a["home"], a["token"], a["file"])
+        t1 = time.perf_counter()
+        chat = read_export(grant)
+        t2 = time.perf_counter()
+        gate_t.append(t1 - t0)
+        read_t.append(t2 - t1)
+        n = len(chat.messages)
+        del chat, grant
+        gc.collect()
+    return {"gate": gate_t, "read": read_t, "rows": n, "base_mib": base, "peak_mib": _rss_mib()}
+
+
+def worker_peer(a: dict) -> dict:
+    """A peer parser in process (runs inside .bench-venv), imports excluded."""
+    import gc
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    tool, path = a["tool"], a["file"]
+    note = ""
+    if tool == "whatstk":
+        from whatstk.whatsapp import parser as wp
+
+        fn = getattr(wp, "df_from_whatsapp", None) or wp.df_from_txt_whatsapp
+        kw: dict = {"max_size": None} if "df_from_whatsapp" in dir(wp) else {}
+
+        def parse():
+            nonlocal kw, note
+            try:
+                return fn(path, **kw)
+            except Exception:  # noqa: BLE001 - auto-detect failed: give the header format
+                if "hformat" in kw:
+                    raise
+                kw = {**kw, "hformat": HFORMAT[a["platform"]]}
+                note = "hformat given (auto-detect failed)"
+                return fn(path, **kw)
+    elif tool == "chat-miner":
+        from chatminer.chatparsers import WhatsAppParser
+
+        def parse():
+            p = WhatsAppParser(path)
+            p.parse_file()
+            return p.parsed_messages.get_df()
+    else:
+        raise SystemExit(f"unknown peer {tool}")
+    base = _rss_mib()
+    times, rows = [], 0
+    for _ in range(a["repeats"]):
+        t0 = time.perf_counter()
+        df = parse()
+        times.append(time.perf_counter() - t0)
+        rows = len(df)
+        del df
+        gc.collect()
+    return {"read": times, "rows": rows, "base_mib": base, "peak_mib": _rss_mib(), "note": note}
+
+
+def worker_pipeline(a: dict) -> dict:
+    """Gate + reader + analysis of one or more exports, in process, imports excluded."""
+    import gc
+
+    from chat_review.analysis import analyse
+    from chat_review.config import load_config
+    from chat_review.reader import read_export
+
+    config = load_config(None, None)
+    base = _rss_mib()
+    runs = []
+    for _ in range(a["repeats"]):
+        t0 = time.perf_counter()
+        grants = [_grant_for(a["home"], tok, f) for f, tok in a["pairs"]]
+        t1 = time.perf_counter()
+        chats = [read_export(g) for g in grants]
+        t2 = time.perf_counter()
+        findings = analyse(chats, config)
+        t3 = time.perf_counter()
+        runs.append({"gate": t1 - t0, "read": t2 - t1, "analyse": t3 - t2,
+                     "messages": int(sum(len(c.messages) for c in chats))})
+        del grants, chats, findings
+        gc.collect()
+    return {"runs": runs, "base_mib": base, "peak_mib": _rss_mib()}
+
+
+def worker_phases(a: dict) -> dict:
+    """The end-to-end analyse split into phases (imports included, as the CLI pays them)."""
+    phases: list[tuple[str, float]] = []
+    t = time.perf_counter()
+
+    def mark(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        phases.append((name, now - t))
+        t = now
+
+    import click  # noqa: F401 - the CLI's own start-up
+
+    import chat_review.cli  # noqa: F401
+    mark("import CLI (click, command table)")
+    from chat_review.reader import read_export
+    mark("import reader (pandas, numpy)")
+    grant = _grant_for(a["home"], a["token"], a["file"])
+    mark("gate: register, token, SHA-256 of the bytes")
+    chat = read_export(grant)
+    mark("read_export")
+    from chat_review.analysis import analyse
+    from chat_review.config import load_config
+    mark("import analysis + config (holidays)")
+    config = load_config(None, None)
+    findings = analyse([chat], config)
+    mark("analyse")
+    from reports.context import ReportContext
+    from reports.json_report import render_json
+    from reports.text import render_summary
+    ctx = ReportContext(consents=[])
+    mark("import reports (json, text)")
+    render_summary(findings, ctx)
+    mark("terminal summary")
+    render_json(findings, ctx)
+    mark("render JSON")
+    import reports._draw  # noqa: F401 - matplotlib, imported lazily by render_png
+    from reports.png import render_png
+    mark("import matplotlib + report drawing")
+    render_png(findings, ctx)
+    mark("render PNG")
+    from reports.pdf import render_pdf
+    render_pdf(findings, ctx)
+    mark("render PDF")
+    return {"phases": phases}
+
+
+def worker_profile(a: dict) -> dict:
+    """cProfile of one end-to-end analyse run (through the CLI entry point), summarised."""
+    import cProfile
+    import io
+    import pstats
+
+    from chat_review.cli import main
+
+    argv = sys.argv
+    sys.argv = ["chat-review", "--home", a["home"], "analyse", a["file"], "--token", a["token"],
+                "--quiet", "--force"] + [x for k in ("json", "png", "pdf")
+                                         for x in (f"--{k}", a[k])]
+    prof = cProfile.Profile()
+    prof.enable()
+    with contextlib.suppress(SystemExit):
+        main()
+    prof.disable()
+    sys.argv = argv
+    out = io.StringIO()
+    stats = pstats.Stats(prof, stream=out)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, func), (_cc, _nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append((ct, tt, f"{_short(file)}:{line}({func})"))
+    own = [r for r in rows if re.search(r"(chat_review|reports|consent)/", r[2])]
+    lib = [r for r in rows if not re.search(r"(chat_review|reports|consent)/", r[2])]
+    return {
+        "total": total,
+        "own_cumulative": sorted(own, reverse=True)[: a.get("top", 18)],
+        "lib_tottime": sorted(lib, key=lambda r: r[1], reverse=True)[: a.get("top", 12)],
+    }
+
+
+def _short(file: str) -> str:
+    for marker in ("site-packages/", "/work/main/", str(ROOT) + "/"):
+        if marker in file:
+            return file.split(marker, 1)[1]
+    return file
+
+
+WORKERS = {"reader": worker_reader, "peer": worker_peer, "pipeline": worker_pipeline,
+           "phases": worker_phases, "profile": worker_profile}
+
+
+# -- set-up: files, consents, peers -------------------------------------------------------------
+
+
+class Fixture:
+    """Synthetic exports under `out`, and a consent register with one consent per file."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.home = out / "home"
+        out.mkdir(parents=True, exist_ok=True)
+        self.tokens: dict[Path, str] = {}
+
+    def export(self, n: int, plat: str = "android", seed: int = 1) -> Path:
+        from chat_review.reader.synthetic import render_synthetic
+
+        path = self.out / f"{plat}-{n}-s{seed}.txt"
+        if not path.exists():
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(render_synthetic(n, plat, seed))
+            tmp.replace(path)
+        return path
+
+    def token(self, path: Path) -> str:
+        if path not in self.tokens:
+            from consent import consents
+            from consent.register import Register
+
+            with Register.open(self.home) as register:
+                _, tok = consents.grant(
+                    register, path, parent="Bench Parent", purpose="benchmark",
+                    recorded_by="bench/run.py", expires_at=register.clock() + timedelta(days=2))
+            self.tokens[path] = tok
+        return self.tokens[path]
+
+
+def setup_peers() -> str | None:
+    """Create .bench-venv from bench/requirements.txt if needed; None, or why it failed."""
+    stamp = BENCH_VENV / ".installed"
+    req = ROOT / "bench" / "requirements.txt"
+    if stamp.exists() and stamp.stat().st_mtime >= req.stat().st_mtime:
+        return None
+    try:
+        if not PEER_PY.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
+        subprocess.run([str(PEER_PY), "-m", "pip", "install", "--quiet", "-r", str(req)],
+                       check=True, timeout=1200)
+    except (subprocess.SubprocessError, OSError) as exc:
+        return f"could not create .bench-venv ({exc})"
+    stamp.touch()
+    return None
+
+
+# -- sections -----------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, opts: argparse.Namespace) -> None:
+        self.o = opts
+        self.smoke = opts.smoke
+        self.fx = Fixture(Path(opts.out))
+        self.md: list[str] = []
+        self.summary: list[tuple[str, str, str, bool | None]] = []
+        self.peers_ok = False
+        self.peer_note = ""
+        if not opts.no_peers and not self.smoke:
+            problem = setup_peers() if opts.setup_peers or not PEER_PY.exists() else None
+            self.peers_ok = PEER_PY.exists() and problem is None
+            self.peer_note = problem or ("" if self.peers_ok else ".bench-venv missing")
+
+    def log(self, msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')} load {load()}] {msg}", flush=True)
+
+    def target(self, what: str, target: str, measured: str, ok: bool | None) -> None:
+        self.summary.append((what, target, measured, ok))
+
+    def reps(self, full: int) -> int:
+        return 1 if self.smoke else full
+
+    # 1 -- start-up -------------------------------------------------------------------------
+
+    def startup(self) -> None:
+        self.log("start-up times")
+        fx = self.fx
+        small = fx.export(50, "android", seed=7)
+        fx.token(small)
+        cr = str(PROJECT_BIN / "chat-review")
+        home = ["--home", str(fx.home)]
+        grant = ["consent", "grant", str(small), "--parent", "P", "--purpose", "bench",
+                 "--recorded-by", "bench"]
+        commands = [
+            ("`chat-review --help`", ["--help"], True),
+            ("`chat-review consent grant`", home + grant, True),
+            ("`chat-review consent list`", home + ["consent", "list"], True),
+            ("`chat-review audit verify`", home + ["audit", "verify"], True),
+            ("`chat-review analyse --help` (information)", ["analyse", "--help"], False),
+        ]
+        n = self.reps(7)
+        rows = [f"| command | median wall (of {n}) | min | heavy modules imported | target | met |",
+                "|---|---|---|---|---|---|"]
+        for label, args, gated in commands:
+            walls = []
+            for _ in range(n):
+                r = timed_cmd([cr, *args])
+                if r["rc"] != 0:
+                    raise SystemExit(f"{label} failed: {r['stderr'][-300:]}")
+                walls.append(r["wall"])
+            r = timed_cmd([str(PROJECT_BIN / "python"), "-X", "importtime", "-m", "chat_review",
+                           *args])
+            mods = set(re.findall(r"\|\s+(\S+)\s*$", r["stderr"], flags=re.M))
+            heavy = sorted(h for h in HEAVY if h in mods)
+            ok = (med(walls) <= 0.3 and not heavy) if gated else None
+            rows.append(f"| {label} | {fmt_s(med(walls))} | {fmt_s(min(walls))} | "
+                        f"{', '.join(heavy) or 'none'} | {'≤ 0.3 s, no heavy' if gated else '-'}"
+                        f" | {yes(ok)} |")
+            if gated:
+                self.target(f"start-up {label}", "≤ 0.3 s, imports no pandas/matplotlib",
+                            f"{fmt_s(med(walls))}; heavy: {', '.join(heavy) or 'none'}", ok)
+        baseline = [timed_cmd([str(PROJECT_BIN / "python"), "-c", "import click"])["wall"]
+                    for _ in range(n)]
+        rows.append(f"| (floor: `python -c 'import click'`) | {fmt_s(med(baseline))} | "
+                    f"{fmt_s(min(baseline))} | - | - | - |")
+        self.md += ["## 1. Start-up of each command (whole process)", "",
+                    "Console script `.venv/bin/chat-review`, run in a subprocess. Heavy modules: "
+                    "any of " + ", ".join(HEAVY) + " in `python -X importtime -m chat_review ...`.",
+                    "", *rows, ""]
+
+    # 2 -- reader vs peers --------------------------------------------------------------------
+
+    def reader(self) -> None:
+        sizes = [200] if self.smoke else [10_000, 100_000, 1_000_000]
+        reps = {10_000: 7, 100_000: 5, 1_000_000: 3}
+        peer_reps = {10_000: 3, 100_000: 2, 1_000_000: 1}
+        targets = {100_000: 0.2, 1_000_000: 2.0}
+        rows = ["| platform | messages | file | chat-review gate | chat-review read_export | "
+                "peak mem above baseline | whatstk | chat-miner | whatstk / ours | "
+                "chat-miner / ours | target read | met |", "|" + "---|" * 12]
+        for plat in ("android", "ios"):
+            for n in sizes:
+                path = self.fx.export(n, plat)
+                size_mib = path.stat().st_size / 2**20
+                self.log(f"reader {plat} {n:,}")
+                ours = run_worker(Path(sys.executable), "reader",
+                                  {"home": str(self.fx.home), "token": self.fx.token(path),
+                                   "file": str(path), "repeats": self.reps(reps.get(n, 3))})
+                if "error" in ours:
+                    raise SystemExit(f"reader failed on {path.name}: {ours['error']}")
+                t_read = med(ours["read"])
+                extra = ours["peak_mib"] - ours["base_mib"]
+                peers = {}
+                for tool in ("whatstk", "chat-miner"):
+                    if not self.peers_ok:
+                        peers[tool] = {"error": self.peer_note or "peers skipped"}
+                        continue
+                    self.log(f"  {tool} {plat} {n:,}")
+                    peers[tool] = run_worker(PEER_PY, "peer", {
+                        "tool": tool, "file": str(path), "platform": plat,
+                        "repeats": peer_reps.get(n, 1)})
+
+                def cell(p: dict) -> str:
+                    if "error" in p:
+                        return f"failed: {p['error']}"
+                    note = f" ({p['note']})" if p.get("note") else ""
+                    return f"{fmt_s(med(p['read']))}, {p['rows']:,} rows{note}"
+
+                def ratio(p: dict, ours_s: float = t_read) -> str:
+                    return "-" if "error" in p else f"{med(p['read']) / ours_s:.1f}x"
+
+                goal = targets.get(n)
+                mem_ok = extra < 5 * size_mib
+                ok = (t_read <= goal and mem_ok) if goal else None
+                rows.append(
+                    f"| {plat} | {n:,} | {size_mib:.1f} MiB | {fmt_s(med(ours['gate']))} | "
+                    f"{fmt_s(t_read)} ({ours['rows']:,} rows) | {extra:.0f} MiB "
+                    f"({extra / size_mib:.1f}x file) | {cell(peers['whatstk'])} | "
+                    f"{cell(peers['chat-miner'])} | {ratio(peers['whatstk'])} | "
+                    f"{ratio(peers['chat-miner'])} | "
+                    f"{f'≤ {goal} s, mem < 5x file' if goal else '-'} | {yes(ok)} |")
+                if goal:
+                    self.target(f"reader {n:,} msgs ({plat}), in process",
+                                f"≤ {goal} s, peak < 5x file above baseline",
+                                f"{fmt_s(t_read)}, {extra / size_mib:.1f}x file", ok)
+        self.md += ["## 2. Reader in process vs whatstk and chat-miner", "",
+                    "Same synthetic file for all three (`chat_review.reader.synthetic`). Imports "
+                    "excluded; median of several parses in one process (peers: 3/2/1 runs at "
+                    "10k/100k/1M). chat-review's time is `read_export(grant)` alone; the gate "
+                    "(register, token, reading and hashing the bytes) is shown beside it. Ratio "
+                    "> 1 means the peer is slower. Peak memory: `ru_maxrss` after the parses "
+                    "minus before them (after imports). whatstk via `df_from_whatsapp` "
+                    "(auto-detected header, `max_size=None`), chat-miner via "
+                    "`WhatsAppParser.parse_file()` + `get_df()`.", "", *rows, ""]
+
+    # 3 -- end to end ---------------------------------------------------------------------------
+
+    def e2e(self) -> None:
+        n = 200 if self.smoke else 40_000
+        path = self.fx.export(n, "android", seed=3)
+        tok = self.fx.token(path)
+        outdir = self.fx.out / "e2e"
+        outdir.mkdir(exist_ok=True)
+        ours_cmd = [str(PROJECT_BIN / "chat-review"), "--home", str(self.fx.home), "analyse",
+                    str(path), "--token", tok, "--json", str(outdir / "a.json"),
+                    "--png", str(outdir / "a.png"), "--pdf", str(outdir / "a.pdf"), "--force"]
+        graph = BENCH_VENV / "bin" / "whatstk-graph"
+        peer_cmd = [str(graph), str(path), "-o", str(outdir / "whatstk.html")]
+        ours, theirs, peer_err = [], [], "" if self.peers_ok else (self.peer_note or "skipped")
+        self.log(f"end-to-end analyse {n:,} vs whatstk-graph")
+        for _ in range(self.reps(5)):
+            r = timed_cmd(ours_cmd)
+            if r["rc"] != 0:
+                raise SystemExit(f"chat-review analyse failed: {r['stderr'][-400:]}")
+            ours.append(r)
+            if not peer_err:
+                p = timed_cmd(peer_cmd, env={"TQDM_DISABLE": "1"})
+                if p["rc"] != 0:
+                    p = timed_cmd(peer_cmd + ["-f", HFORMAT["android"]])
+                if p["rc"] != 0:
+                    peer_err = f"whatstk-graph failed: {p['stderr'].strip()[-200:]}"
+                else:
+                    theirs.append(p)
+        t_ours = med([r["wall"] for r in ours])
+        t_peer = med([r["wall"] for r in theirs]) if theirs else None
+        ok = t_ours <= 3.0 and (t_peer is None or t_ours < t_peer)
+        if t_peer is None:
+            ok = None if self.smoke else False
+        rows = ["| command | median wall | runs | peak RSS | target | met |",
+                "|---|---|---|---|---|---|",
+                f"| `chat-review analyse` {n:,} msgs → summary + JSON + PNG + PDF | "
+                f"{fmt_s(t_ours)} | {walls(ours)} | "
+                f"{med([r['rss_mib'] for r in ours]):.0f} MiB | ≤ 3 s and < whatstk-graph | "
+                f"{yes(ok)} |"]
+        if theirs:
+            rows.append(f"| `whatstk-graph` same file → one interactive HTML chart | "
+                        f"{fmt_s(t_peer)} | {walls(theirs)} | "
+                        f"{med([r['rss_mib'] for r in theirs]):.0f} MiB | - | - |")
+            rows.append(f"| ratio whatstk-graph / chat-review | {t_peer / t_ours:.2f}x | | | | |")
+        else:
+            rows.append(f"| `whatstk-graph` | not measured: {peer_err} | | | | |")
+        self.target(f"end-to-end analyse {n:,} msgs (JSON+PNG+PDF)",
+                    "≤ 3 s and faster than whatstk-graph",
+                    f"{fmt_s(t_ours)} vs whatstk-graph {fmt_s(t_peer)}", ok)
+        self.md += ["## 3. End-to-end `chat-review analyse` vs `whatstk-graph`", "",
+                    "Whole process, console scripts, alternated run by run on the same "
+                    f"{n:,}-message Android export. chat-review: gate, read, analyse, audit, "
+                    "terminal summary, JSON, PNG and PDF written atomically.", "", *rows, ""]
+
+    # 4 -- scaling ------------------------------------------------------------------------------
+
+    def scaling(self) -> None:
+        sizes = [100, 200] if self.smoke else [10_000, 30_000, 100_000, 300_000, 1_000_000]
+        procs = self.reps(3)
+        rows = ["| messages | file | gate | read_export | analyse | read + analyse | "
+                "µs / message | peak RSS | target | met |", "|" + "---|" * 10]
+        per_msg = {}
+        for n in sizes:
+            path = self.fx.export(n, "android")
+            self.log(f"scaling {n:,}")
+            results = []
+            for _ in range(procs):
+                r = run_worker(Path(sys.executable), "pipeline", {
+                    "home": str(self.fx.home), "pairs": [[str(path), self.fx.token(path)]],
+                    "repeats": 1})
+                if "error" in r:
+                    raise SystemExit(f"pipeline failed at {n}: {r['error']}")
+                results.append(r)
+            runs = [r["runs"][0] for r in results]
+            gate = med([r["gate"] for r in runs])
+            read = med([r["read"] for r in runs])
+            ana = med([r["analyse"] for r in runs])
+            both = med([r["read"] + r["analyse"] for r in runs])
+            peak = med([r["peak_mib"] for r in results])
+            per_msg[n] = both / n * 1e6
+            goal = n == 1_000_000
+            ok = (both <= 4.0 and peak <= 1536) if goal else None
+            rows.append(f"| {n:,} | {path.stat().st_size / 2**20:.1f} MiB | {fmt_s(gate)} | "
+                        f"{fmt_s(read)} | {fmt_s(ana)} | {fmt_s(both)} | {per_msg[n]:.2f} | "
+                        f"{peak:.0f} MiB | {'≤ 4 s, ≤ 1.5 GiB' if goal else '-'} | {yes(ok)} |")
+            if goal:
+                self.target("reader + analysis 1M msgs", "≤ 4 s, ≤ 1.5 GiB peak",
+                            f"{fmt_s(both)}, {peak:.0f} MiB", ok)
+        lo, hi = per_msg[sizes[0]], per_msg[sizes[-1]]
+        linear = hi <= lo * 1.5
+        rows.append(f"| growth {sizes[0]:,} → {sizes[-1]:,} | | | | | | µs/msg x{hi / lo:.2f} | "
+                    "| linear (µs/msg at the top ≤ 1.5x the bottom) | " + yes(linear) + " |")
+        if not self.smoke:
+            self.target("cost linear 10k → 1M", "µs/message at 1M ≤ 1.5x at 10k",
+                        f"x{hi / lo:.2f}", linear)
+        self.md += ["## 4. Scaling: reader + analysis, 10k → 1M messages", "",
+                    f"Each size in {procs} fresh processes (median shown; imports and config "
+                    "loading excluded, the first call's one-off set-up included). Peak RSS is "
+                    "the worker's `ru_maxrss` (whole process, imports included). Default "
+                    "settings (`load_config(None, None)`). Note: the synthetic generator moves "
+                    "0-40 min per message, so 1M messages span 38 years of calendar.", "",
+                    *rows, ""]
+
+    # 5 -- many small exports ---------------------------------------------------------------------
+
+    def multi(self) -> None:
+        count, n = (3, 200) if self.smoke else (50, 2_000)
+        pairs = []
+        for i in range(count):
+            p = self.fx.export(n, "android" if i % 2 else "ios", seed=100 + i)
+            pairs.append([str(p), self.fx.token(p)])
+        self.log(f"{count} exports x {n:,}")
+        r = run_worker(Path(sys.executable), "pipeline", {
+            "home": str(self.fx.home), "pairs": pairs, "repeats": self.reps(5)})
+        if "error" in r:
+            raise SystemExit(f"multi failed: {r['error']}")
+        runs = r["runs"]
+        first = runs[0]
+        warm = runs[1:] or runs
+        total = med([x["gate"] + x["read"] + x["analyse"] for x in warm])
+        ana = med([x["analyse"] for x in warm])
+        ok = (first["gate"] + first["read"] + first["analyse"]) <= 3.0
+        outdir = self.fx.out / "multi"
+        outdir.mkdir(exist_ok=True)
+        cmd = [str(PROJECT_BIN / "chat-review"), "--home", str(self.fx.home), "analyse",
+               "--quiet", "--force", "--json", str(outdir / "m.json")]
+        for p, t in pairs:
+            cmd += ["--chat", p, t]
+        cli = [timed_cmd(cmd)["wall"] for _ in range(self.reps(3))]
+        rows = ["| measure | gate (50 consents) | read_export | analyse | total | target | met |",
+                "|---|---|---|---|---|---|---|",
+                f"| first run in a fresh process | {fmt_s(first['gate'])} | "
+                f"{fmt_s(first['read'])} | {fmt_s(first['analyse'])} | "
+                f"{fmt_s(first['gate'] + first['read'] + first['analyse'])} | ≤ 3 s | {yes(ok)} |",
+                f"| median of later runs | {fmt_s(med([x['gate'] for x in warm]))} | "
+                f"{fmt_s(med([x['read'] for x in warm]))} | {fmt_s(ana)} | {fmt_s(total)} | - "
+                "| - |",
+                f"| whole `chat-review analyse --chat ...` x{count} with JSON (information) | "
+                f"| | | {fmt_s(med(cli))} | - | - |"]
+        self.target(f"{count} exports x {n:,} msgs: gate + read + analyse",
+                    "≤ 3 s", fmt_s(first["gate"] + first["read"] + first["analyse"]), ok)
+        self.md += [f"## 5. {count} exports x {n:,} messages (a term of 1:1 chats)", "",
+                    f"{first['messages']:,} messages in total, alternating Android/iOS files, "
+                    "each with its own consent. In process, imports excluded.", "", *rows, ""]
+
+    # 6 -- where the time goes --------------------------------------------------------------------
+
+    def profile(self) -> None:
+        n = 200 if self.smoke else 40_000
+        path = self.fx.export(n, "android", seed=3)
+        tok = self.fx.token(path)
+        self.log("phases and profile")
+        args = {"home": str(self.fx.home), "token": tok, "file": str(path)}
+        phases = [run_worker(Path(sys.executable), "phases", args) for _ in range(self.reps(3))]
+        if any("error" in p for p in phases):
+            raise SystemExit(f"phases failed: {phases}")
+        names = [name for name, _ in phases[0]["phases"]]
+        rows = [f"| phase (end-to-end analyse, {n:,} messages) | median | share |",
+                "|---|---|---|"]
+        meds = [med([p["phases"][i][1] for p in phases]) for i in range(len(names))]
+        total = sum(meds)
+        for name, m in zip(names, meds, strict=True):
+            rows.append(f"| {name} | {fmt_s(m)} | {m / total:.0%} |")
+        rows.append(f"| **total (in process, after interpreter start)** | {fmt_s(total)} | |")
+        out = self.fx.out / "profile"
+        out.mkdir(exist_ok=True)
+        prof = run_worker(Path(sys.executable), "profile", {
+            **args, "json": str(out / "p.json"), "png": str(out / "p.png"),
+            "pdf": str(out / "p.pdf"), "top": 18})
+        self.md += ["## 6. Where the time goes", "",
+                    f"End-to-end analyse of {n:,} messages split into phases (fresh process, "
+                    "median of runs; imports are counted in the phase that first needs them).",
+                    "", *rows, ""]
+        if "error" in prof:
+            self.md += [f"cProfile failed: {prof['error']}", ""]
+            return
+        self.md += [f"cProfile of the same run through the CLI (total {prof['total']:.2f} s "
+                    "under the profiler): chat-review's own functions by cumulative time,",
+                    "", "| cumulative | own | function |", "|---|---|---|"]
+        self.md += [f"| {ct:.3f} s | {tt:.3f} s | `{fn}` |" for ct, tt, fn in
+                    prof["own_cumulative"]]
+        self.md += ["", "and library functions by own (tottime) time:", "",
+                    "| own | cumulative | function |", "|---|---|---|"]
+        self.md += [f"| {tt:.3f} s | {ct:.3f} s | `{fn}` |" for ct, tt, fn in
+                    prof["lib_tottime"]]
+        self.md.append("")
+
+    # -- the report ------------------------------------------------------------------------------
+
+    def machine(self) -> list[str]:
+        cpu = "?"
+        with contextlib.suppress(OSError):
+            m = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+            cpu = m.group(1).strip() if m else "?"
+        pandas_v = subprocess.run([sys.executable, "-c", "import pandas, numpy, matplotlib;"
+                                   "print(pandas.__version__, numpy.__version__, "
+                                   "matplotlib.__version__)"],
+                                  capture_output=True, text=True).stdout.split() or ["?"] * 3
+        peers = "not installed"
+        if PEER_PY.exists():
+            peers = subprocess.run(
+                [str(PEER_PY), "-c", "from importlib.metadata import version as v;"
+                 "print(', '.join(f'{p} {v(p)}' for p in ('whatstk','chat-miner','pandas',"
+                 "'plotly')))"], capture_output=True, text=True).stdout.strip() or "?"
+        return [
+            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"- CPU: {cpu}, {os.cpu_count()} cores; load average at start {self.load0}, "
+            f"at end {load()} (other engineers' tests share the machine)",
+            f"- Python {platform.python_version()}, pandas {pandas_v[0]}, numpy {pandas_v[1]}, "
+            f"matplotlib {pandas_v[2]}; chat-review at git {self.git_rev()}",
+            f"- peers (.bench-venv): {peers}",
+        ]
+
+    def git_rev(self) -> str:
+        r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                           text=True, cwd=ROOT)
+        return r.stdout.strip() or "?"
+
+    def run(self, sections: list[str]) -> str:
+        self.load0 = load()
+        t0 = time.perf_counter()
+        for name in sections:
+            getattr(self, name)()
+        head = ["# chat-review benchmarks", "",
+                "Generated by `make bench` (`bench/run.py`)" +
+                (" in --smoke mode (tiny inputs: numbers mean nothing)" if self.smoke else "") +
+                f"; took {time.perf_counter() - t0:.0f} s.", "", *self.machine(), "",
+                "## Targets", "", "| target | wanted | measured (median) | met |",
+                "|---|---|---|---|"]
+        head += [f"| {w} | {t} | {m} | {yes(ok)} |" for w, t, m, ok in self.summary]
+        if self.peer_note:
+            head += ["", f"Peers not measured: {self.peer_note}."]
+        return "\n".join(head + [""] + self.md) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--smoke", action="store_true", help="tiny inputs, no peers, one run each")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "out"), help="work folder")
+    ap.add_argument("--results", help="markdown file (default bench/results.md; with --smoke "
+                    "OUT/results.md)")
+    ap.add_argument("--only", help="comma-separated sections: " + ",".join(SECTIONS))
+    ap.add_argument("--no-peers", action="store_true", help="skip whatstk and chat-miner")
+    ap.add_argument("--setup-peers", action="store_true", help="(re)create .bench-venv first")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    opts, rest = ap.parse_known_args(argv)
+    if opts.worker:
+        result = WORKERS[opts.worker](json.loads(rest[0]))
+        print(json.dumps(result))
+        return 0
+    sections = opts.only.split(",") if opts.only else list(SECTIONS)
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        ap.error(f"unknown section(s) {', '.join(sorted(unknown))}")
+    results = Path(opts.results) if opts.results else (
+        Path(opts.out) / "results.md" if opts.smoke else ROOT / "bench" / "results.md")
+    if opts.smoke and opts.out == str(ROOT / "bench" / "out"):
+        ap.error("--smoke needs --out DIR (a scratch folder)")
+    bench = Bench(opts)
+    text = bench.run(sections)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"wrote {results}")
+    if opts.smoke:
+        shutil.rmtree(bench.fx.out / "e2e", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
