@@ -1,0 +1,120 @@
+"""The term matcher behind review flags and staff mentions: whole words, any capitals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from chat_review.analysis.lexicon import Entry, Lexicon, TermMatcher, excerpt
+
+
+def found(terms: list[str], *texts: str | None) -> list[tuple[int, str]]:
+    """(row, term) for every match, in order."""
+    matcher = TermMatcher([Entry(t, "cat", t) for t in terms])
+    hits = matcher.scan(pd.Series(list(texts), dtype="string"))
+    return list(zip(hits["pos"].tolist(), hits["term"].tolist(), strict=True))
+
+
+def test_a_whole_word_matches_in_any_capitals() -> None:
+    assert found(["idiot"], "what an IDIOT", "Idiot!", "idiot") == [
+        (0, "idiot"),
+        (1, "idiot"),
+        (2, "idiot"),
+    ]
+
+
+def test_a_word_inside_another_word_does_not_match() -> None:
+    assert found(["kill"], "great skill", "killer", "skilled") == []
+
+
+def test_a_trailing_star_matches_word_endings() -> None:
+    assert found(["kill*"], "killing time", "kill", "skill") == [(0, "kill*"), (1, "kill*")]
+
+
+def test_an_inner_star_is_a_literal_asterisk() -> None:
+    assert found(["f*ck*"], "f*cking hell", "fuck") == [(0, "f*ck*")]
+
+
+def test_a_phrase_matches_across_spaces_and_line_breaks() -> None:
+    assert found(["watch your back"], "watch  your\nback", "watch your backpack") == [
+        (0, "watch your back")
+    ]
+
+
+def test_terms_with_apostrophes_match() -> None:
+    assert found(["you'll regret"], "You'll regret this") == [(0, "you'll regret")]
+
+
+def test_the_longest_term_at_a_place_wins() -> None:
+    assert found(["complaint", "complaint outcome"], "the complaint outcome was") == [
+        (0, "complaint outcome")
+    ]
+
+
+def test_a_letter_with_an_accent_before_a_term_is_part_of_the_word() -> None:
+    assert found(["lie"], "élie", "ölie", "lie") == [(2, "lie")]
+
+
+def test_a_term_right_after_punctuation_or_at_the_start_matches() -> None:
+    assert found(["idiot"], "(idiot)", '"idiot"', "idiot.", "\u2068idiot\u2069") == [
+        (0, "idiot"),
+        (1, "idiot"),
+        (2, "idiot"),
+        (3, "idiot"),
+    ]
+
+
+def test_two_terms_side_by_side_both_match() -> None:
+    assert found(["idiot", "useless"], "useless idiot") == [(0, "useless"), (0, "idiot")]
+
+
+def test_an_at_sign_mention_matches() -> None:
+    assert found(["@447700900123"], "hi @447700900123 ok", "@4477009001234") == [
+        (0, "@447700900123")
+    ]
+
+
+def test_missing_texts_and_empty_input_never_match() -> None:
+    assert found(["idiot"], None, "") == []
+    assert found(["idiot"]) == []
+
+
+def test_a_capital_that_lower_cases_to_two_characters_does_not_shift_rows() -> None:
+    # "İ".lower() is two characters; positions must still map to the right row
+    assert found(["idiot"], "İİİ", "an idiot") == [(1, "idiot")]
+
+
+def test_start_offsets_point_at_the_term_in_its_own_text() -> None:
+    matcher = TermMatcher([Entry("idiot", "insult", "idiot")])
+    hits = matcher.scan(np.array(["xx", "you idiot"], dtype=object))
+    assert hits[["pos", "start"]].values.tolist() == [[1, 4]]
+
+
+def test_one_term_in_two_categories_reports_both() -> None:
+    matcher = TermMatcher([Entry("police", "threat", "police"), Entry("police", "conf", "police")])
+    hits = matcher.scan(pd.Series(["call the police"]))
+    assert sorted(hits["category"]) == ["conf", "threat"]
+
+
+def test_excerpt_keeps_short_messages_whole_on_one_line() -> None:
+    assert excerpt("You are\nan idiot", 11) == "You are an idiot"
+
+
+def test_excerpt_cuts_long_messages_around_the_term() -> None:
+    text = "a" * 200 + " idiot " + "b" * 200
+    ex = excerpt(text, 201)
+    assert "idiot" in ex and ex.startswith("…") and ex.endswith("…")
+    assert len(ex) <= 122
+
+
+def test_default_lexicon_is_read_from_package_data() -> None:
+    lex = Lexicon.default()
+    assert lex.source == "built-in lexicon"
+    assert "useless" in lex.categories["insult"]
+    assert lex.descriptions["threat"]
+
+
+def test_default_lexicon_copies_are_independent() -> None:
+    a = Lexicon.default()
+    a.categories["insult"].append("zzz")
+    assert "zzz" not in Lexicon.default().categories["insult"]
