@@ -20,7 +20,10 @@ def at(moment: datetime):
     return lambda: moment
 
 
-def grant_now(home, export, *, clock=at(NOW), days=30, **kw):
+AT_NOW = at(NOW)
+
+
+def grant_now(home, export, *, clock=AT_NOW, days=30, **kw):
     with Register.open(home, clock=clock) as register:
         rec, token = consents.grant(
             register, export, parent="Tom Aldridge", purpose="Complaint review",
@@ -34,7 +37,7 @@ def audit_events(home):
             "SELECT event, json_extract(detail, '$.reason') FROM audit ORDER BY id")]
 
 
-def refusal(home, token, export, *, clock=at(NOW)) -> ConsentRefused:
+def refusal(home, token, export, *, clock=AT_NOW) -> ConsentRefused:
     with pytest.raises(ConsentRefused) as err:
         open_export(home, token, export, command="test", clock=clock)
     return err.value
