@@ -89,3 +89,40 @@ def grant(run: Callable[..., Result]) -> Callable[..., str]:
         return result.last_line
 
     return _grant
+
+
+def grant_at(home: Path, export: Path, moment, *, days: int = 30) -> str:
+    """Record a consent as if the clock read `moment` (for expiry and clock tests)."""
+    from datetime import timedelta
+
+    from consent import consents
+    from consent.register import Register
+
+    with Register.open(home, clock=lambda: moment) as register:
+        _, token = consents.grant(register, export, parent="P", purpose="x", recorded_by="H",
+                                  expires_at=moment + timedelta(days=days))
+    return token
+
+
+def tamper(home: Path, *statements: str) -> None:
+    """Change the register behind chat-review's back, as an attacker with sqlite3 would."""
+    import sqlite3
+
+    from consent.register import db_path
+
+    conn = sqlite3.connect(db_path(home))
+    conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
+    conn.execute("DROP TRIGGER IF EXISTS audit_no_delete")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def audit_entries(run: Callable[..., Result]) -> list[dict]:
+    """The audit log as dicts, read through the console script."""
+    import json
+
+    result = run("audit", "list", "--json")
+    assert result.code == 0, result.err
+    return [json.loads(line) for line in result.out.splitlines()]

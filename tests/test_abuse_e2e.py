@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import sqlite3
 from datetime import UTC, datetime, timedelta
+
+from conftest import audit_entries, grant_at, tamper
 
 from consent import consents
 from consent.register import Register, db_path
-
-
-def audit_entries(run):
-    return [json.loads(x) for x in run("audit", "list", "--json").out.splitlines()]
 
 
 def test_token_from_another_home_is_refused(run, grant, group_chat, tmp_path):
@@ -73,34 +69,22 @@ def test_register_copied_with_a_new_key_refuses(run, grant, group_chat, tmp_path
 def test_deleted_audit_row_is_found(run, grant, group_chat, home):
     token = grant(group_chat)
     assert run("messages", str(group_chat), "--token", token).code == 0
-    conn = sqlite3.connect(db_path(home))
-    conn.execute("DROP TRIGGER audit_no_delete")
-    conn.execute("DELETE FROM audit WHERE event = 'read'")
-    conn.commit()
-    conn.close()
+    tamper(home, "DELETE FROM audit WHERE event = 'read'")
     result = run("audit", "verify")
     assert result.code == 4 and "BROKEN" in result.err
 
 
 def test_clock_set_back_behind_the_register_is_refused(run, group_chat, home):
     ahead = datetime.now(UTC) + timedelta(days=3)  # as if events were logged, then time rewound
-    with Register.open(home, clock=lambda: ahead) as register:
-        _, token = consents.grant(register, group_chat, parent="P", purpose="x",
-                                  recorded_by="H", expires_at=ahead + timedelta(days=30))
+    token = grant_at(home, group_chat, ahead)
     result = run("messages", str(group_chat), "--token", token)
     assert result.code == 3 and "clock" in result.err
     assert audit_entries(run)[-1]["detail"]["reason"] == "clock-behind"
 
 
 def test_record_extended_in_sqlite_does_not_revive_an_expired_consent(run, group_chat, home):
-    past = datetime.now(UTC) - timedelta(days=40)
-    with Register.open(home, clock=lambda: past) as register:
-        _, token = consents.grant(register, group_chat, parent="P", purpose="x",
-                                  recorded_by="H", expires_at=past + timedelta(days=30))
-    conn = sqlite3.connect(db_path(home))
-    conn.execute("UPDATE consents SET expires_at = '2099-01-01T00:00:00+00:00'")
-    conn.commit()
-    conn.close()
+    token = grant_at(home, group_chat, datetime.now(UTC) - timedelta(days=40))
+    tamper(home, "UPDATE consents SET expires_at = '2099-01-01T00:00:00+00:00'")
     result = run("messages", str(group_chat), "--token", token)
     assert result.code == 3 and "does not match its record" in result.err
     assert run("consent", "show", "1").code == 2  # nor will it re-issue a token for the edit

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from conftest import tamper
 
 from consent import audit
-from consent.register import Register, db_path
+from consent.register import Register
 
 
 @pytest.fixture
@@ -16,16 +15,6 @@ def logged_home(home):
         for n in range(5):
             register.log("test-event", detail={"n": n})
     return home
-
-
-def tamper(home, *statements):
-    conn = sqlite3.connect(db_path(home))
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute("DROP TRIGGER audit_no_delete")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
 
 
 def verify(home):

@@ -6,13 +6,9 @@ import hashlib
 import json
 
 import pytest
-from conftest import SAMPLE_CONFIG
+from conftest import SAMPLE_CONFIG, audit_entries
 from PIL import Image
 from pypdf import PdfReader
-
-
-def audit_entries(run):
-    return [json.loads(x) for x in run("audit", "list", "--json").out.splitlines()]
 
 
 @pytest.fixture

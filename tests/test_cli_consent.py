@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import console_script
+from conftest import audit_entries, console_script, grant_at, tamper
 
-from consent import consents
-from consent.register import Register, db_path
-
-
-def audit_entries(run):
-    result = run("audit", "list", "--json")
-    assert result.code == 0, result.err
-    return [json.loads(line) for line in result.out.splitlines()]
+from consent.register import Register
 
 
 def test_grant_prints_a_confirmation_then_the_token_last(run, group_chat):
@@ -115,10 +106,7 @@ def test_revoked_token_is_refused_end_to_end(run, grant, group_chat):
 
 
 def test_expired_token_is_refused_end_to_end(run, home, group_chat):
-    past = datetime.now(UTC) - timedelta(days=40)
-    with Register.open(home, clock=lambda: past) as register:
-        _, token = consents.grant(register, group_chat, parent="P", purpose="x",
-                                  recorded_by="H", expires_at=past + timedelta(days=30))
+    token = grant_at(home, group_chat, datetime.now(UTC) - timedelta(days=40))
     result = run("messages", str(group_chat), "--token", token)
     assert result.code == 3 and "expired on" in result.err
     assert audit_entries(run)[-1]["detail"]["reason"] == "expired"
@@ -155,11 +143,7 @@ def test_audit_verify_passes_on_an_intact_log(run, grant, group_chat):
 def test_audit_verify_names_an_edited_row(run, grant, home, group_chat):
     grant(group_chat)
     grant(group_chat)
-    conn = sqlite3.connect(db_path(home))
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute("UPDATE audit SET actor = 'Someone else' WHERE id = 1")
-    conn.commit()
-    conn.close()
+    tamper(home, "UPDATE audit SET actor = 'Someone else' WHERE id = 1")
     result = run("audit", "verify")
     assert result.code == 4 and "entry 1" in result.err
 
@@ -167,11 +151,7 @@ def test_audit_verify_names_an_edited_row(run, grant, home, group_chat):
 def test_audit_verify_names_a_deleted_row(run, grant, home, group_chat):
     for _ in range(3):
         grant(group_chat)
-    conn = sqlite3.connect(db_path(home))
-    conn.execute("DROP TRIGGER audit_no_delete")
-    conn.execute("DELETE FROM audit WHERE id = 2")
-    conn.commit()
-    conn.close()
+    tamper(home, "DELETE FROM audit WHERE id = 2")
     result = run("audit", "verify")
     assert result.code == 4 and "entry 2" in result.err
 
