@@ -10,7 +10,10 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from chat_review.errors import ExportError
@@ -28,6 +31,41 @@ _MEDIA_EXT = re.compile(
     r"zip|txt\.zip)$",
     re.IGNORECASE,
 )
+
+
+#: What the zipfile module (and zlib, bz2, lzma under it) raise on a damaged or hostile zip;
+#: each becomes one ExportError sentence, never a traceback.
+_ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zlib.error, struct.error, OSError, ValueError, IndexError, KeyError,
+    OverflowError, NotImplementedError, RuntimeError, EOFError,
+)
+try:  # lzma is optional in some Python builds
+    import lzma
+
+    _ZIP_ERRORS += (lzma.LZMAError,)
+except ImportError:  # pragma: no cover
+    pass
+#: Longest entry name shown in a message or kept as ``inner_name`` (a zip may hold 64 KiB names).
+MAX_NAME_CHARS = 80
+_UNSAFE_CHARS = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+def _safe_name(name: str) -> str:
+    """An entry name fit for one line of a terminal: control and direction characters shown as
+    ``\\xNN``/``\\uNNNN`` escapes, and at most `MAX_NAME_CHARS` characters (middle elided)."""
+    name = _UNSAFE_CHARS.sub(lambda m: ascii(m.group())[1:-1], name)
+    if len(name) > MAX_NAME_CHARS:
+        half = (MAX_NAME_CHARS - 1) // 2
+        name = name[:half] + "…" + name[-half:]
+    return name
+
+
+def _reason(exc: BaseException) -> str:
+    """The zipfile module's own words, made one short line (they can quote entry names)."""
+    text = _safe_name(str(exc) or type(exc).__name__).rstrip(".")
+    return text[:80] + "…" if len(text) > 80 else text
 
 
 @dataclass
@@ -58,9 +96,9 @@ def _from_zip(data: bytes, source_name: str) -> tuple[str, bytes]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except _ZIP_ERRORS as exc:
         raise ExportError(
-            f"{source_name} looks like a zip file but cannot be opened ({exc}); "
+            f"{source_name} looks like a zip file but cannot be opened ({_reason(exc)}); "
             "export the chat again from WhatsApp."
         ) from None
     candidates = []
@@ -68,7 +106,7 @@ def _from_zip(data: bytes, source_name: str) -> tuple[str, bytes]:
     for info in infos:
         name = info.filename
         base = name.rsplit("/", 1)[-1]
-        if info.is_dir() or name.startswith("__MACOSX/") or "/__MACOSX/" in name:
+        if not base or name.startswith("__MACOSX/") or "/__MACOSX/" in name:
             continue
         if base.startswith("._") or base == ".DS_Store":
             continue
@@ -81,56 +119,70 @@ def _from_zip(data: bytes, source_name: str) -> tuple[str, bytes]:
     if not candidates:
         if nested:
             raise ExportError(
-                f"{source_name} contains another zip file ({nested[0]}) instead of a chat; "
+                f"{source_name} contains another zip file ({_safe_name(nested[0])}) "
+                "instead of a chat; "
                 "unzip it once and give chat-review the inner WhatsApp export."
             )
-        txts = [i.filename for i in infos if i.filename.lower().endswith(".txt")]
-        found = f"only {', '.join(txts[:3])}" if txts else f"{len(infos)} files but no .txt chat"
+        txts = [_safe_name(i.filename) for i in infos if i.filename.lower().endswith(".txt")]
+        found = f"only {', '.join(txts[:2])}" if txts else f"{len(infos)} files but no .txt chat"
         raise ExportError(
             f"{source_name} holds no WhatsApp chat file (found {found}); "
             "export the chat again with WhatsApp's Export chat."
         )
     if len(candidates) > 1:
-        names = ", ".join(i.filename for i in candidates[:4])
+        names = ", ".join(_safe_name(i.filename) for i in candidates[:2])
         raise ExportError(
             f"{source_name} holds several chat files ({names}); "
             "give chat-review one chat export at a time."
         )
     info = candidates[0]
+    shown = _safe_name(info.filename)
+    if stat.S_ISLNK(info.external_attr >> 16):
+        raise ExportError(
+            f"{shown} in {source_name} is a symbolic link, not a chat file; "
+            "export the chat again from WhatsApp."
+        )
     if info.flag_bits & 0x1:
         raise ExportError(
-            f"{info.filename} in {source_name} is encrypted; "
+            f"{shown} in {source_name} is encrypted; "
             "export the chat again without a password."
         )
     if info.file_size > MAX_CHAT_BYTES:
         raise ExportError(
-            f"{info.filename} in {source_name} would unpack to {info.file_size // 2**20} MiB, "
+            f"{shown} in {source_name} would unpack to {info.file_size // 2**20} MiB, "
             f"more than the {MAX_CHAT_BYTES // 2**20} MiB limit; this is not a normal chat export."
+        )
+    if info.compress_size > len(data):
+        raise ExportError(
+            f"{shown} in {source_name} claims to be larger than the zip file itself; "
+            "the zip is damaged, so export the chat again from WhatsApp."
         )
     if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
         raise ExportError(
-            f"{info.filename} in {source_name} is compressed {info.file_size // info.compress_size}"
+            f"{shown} in {source_name} is compressed {info.file_size // info.compress_size}"
             ":1, which only a zip bomb does; chat-review will not unpack it."
         )
     try:
         with zf.open(info) as fh:
-            raw = fh.read(MAX_CHAT_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            # Never more than the declared size: a stream that inflates past it (a bomb that
+            # lies about its size) is cut there and then fails its CRC check.
+            raw = fh.read(min(info.file_size, MAX_CHAT_BYTES) + 1)
+    except _ZIP_ERRORS as exc:
         raise ExportError(
-            f"{info.filename} in {source_name} cannot be unpacked ({exc}); "
+            f"{shown} in {source_name} cannot be unpacked ({_reason(exc)}); "
             "export the chat again from WhatsApp."
         ) from None
     if len(raw) > MAX_CHAT_BYTES:
         raise ExportError(
-            f"{info.filename} in {source_name} unpacks to more than "
+            f"{shown} in {source_name} unpacks to more than "
             f"{MAX_CHAT_BYTES // 2**20} MiB; this is not a normal chat export."
         )
     if raw[:4] == b"PK\x03\x04":
         raise ExportError(
-            f"{info.filename} in {source_name} is itself a zip file; "
+            f"{shown} in {source_name} is itself a zip file; "
             "give chat-review the WhatsApp export, not a zip inside a zip."
         )
-    return info.filename, raw
+    return shown, raw
 
 
 def _line_of(data: bytes, pos: int) -> int:
