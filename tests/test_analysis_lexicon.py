@@ -118,3 +118,21 @@ def test_default_lexicon_copies_are_independent() -> None:
     a = Lexicon.default()
     a.categories["insult"].append("zzz")
     assert "zzz" not in Lexicon.default().categories["insult"]
+
+
+def test_a_term_with_accents_matches_in_capitals() -> None:
+    assert found(["zoë"], "ZOË said", "Zoë", "zoe") == [(0, "zoë"), (1, "zoë")]
+
+
+def test_texts_with_emoji_are_matched_and_positions_stay_right() -> None:
+    matcher = TermMatcher([Entry("idiot", "insult", "idiot")])
+    hits = matcher.scan(pd.Series(["😡😡", "😡 idiot 😡", "fine"]))
+    assert hits[["pos", "start"]].values.tolist() == [[1, 2]]
+
+
+def test_a_term_followed_by_an_emoji_matches() -> None:
+    assert found(["idiot*"], "idiot😡", "idiots😡") == [(0, "idiot*"), (1, "idiot*")]
+
+
+def test_a_text_containing_nul_falls_back_to_the_exact_search() -> None:
+    assert found(["idiot"], "a\x00b", "an idiot") == [(1, "idiot")]

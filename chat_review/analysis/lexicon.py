@@ -116,26 +116,56 @@ def _atoms(term: str) -> list[str]:
     return atoms
 
 
-def _trie_regex(terms: Sequence[list[str]]) -> str:
+def _byte_atoms(term: str) -> list[bytes]:
+    """A term as atoms of the loose bytes search: ASCII letters lower-case (the bytes are
+    lower-cased ASCII-only), other characters as any of their case variants in UTF-8, the
+    ``*`` ending dropped (so ``kill*`` looks for "kill")."""
+    atoms: list[bytes] = []
+    for i, word in enumerate(term.split()):
+        if i:
+            atoms.append(rb"\s+")
+        if len(word) > 1 and word.endswith("*"):
+            word = word[:-1]
+        for ch in word:
+            if ch.isascii():
+                atoms.append(re.escape(ch.lower().encode()))
+            else:
+                variants = sorted({ch, ch.lower(), ch.upper(), ch.casefold()})
+                alts = b"|".join(re.escape(v.encode("utf-8")) for v in variants)
+                atoms.append(b"(?:" + alts + b")")
+    return atoms
+
+
+def _trie_regex(terms: Sequence[list[Any]]) -> Any:
     """One alternation shaped as a prefix tree: Python's ``re`` then tries each first
-    character once instead of every term at every position."""
-    root: dict[str, Any] = {}
+    character once instead of every term at every position. Atoms are all ``str`` or all
+    ``bytes``; so is the result."""
+    end = object()
+    root: dict[Any, Any] = {}
+    kind: Any = str
     for atoms in terms:
         node = root
         for a in atoms:
+            kind = type(a)
             node = node.setdefault(a, {})
-        node[""] = {}
+        node[end] = {}
+    e = kind()
 
-    def build(node: dict[str, Any]) -> str:
-        ends = "" in node
-        alts = [a + build(child) for a, child in sorted(node.items()) if a]
+    def lit(text: str) -> Any:
+        return text.encode() if kind is bytes else text
+
+    def build(node: dict[Any, Any]) -> Any:
+        ends = end in node
+        alts = [a + build(node[a]) for a in sorted(k for k in node if k is not end)]
         # longer alternatives first so the longest term at a position wins
         alts.sort(key=len, reverse=True)
         if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 and not ends else "(?:" + "|".join(alts) + ")"
+            return e
+        body = (
+            alts[0] if len(alts) == 1 and not ends else lit("(?:") + lit("|").join(alts) + lit(")")
+        )
         if ends:
-            body = f"(?:{body})?" if len(alts) == 1 else body + "?"
+            body = lit("(?:") + body + lit(")?") if len(alts) == 1 else body + lit("?")
         return body
 
     return build(root)
@@ -168,6 +198,8 @@ class TermMatcher:
         # that cannot be part of an ASCII word (about one position in six), which more than
         # halves the time; a non-ASCII letter before a match is checked afterwards.
         self._rx = re.compile(f"[^A-Za-z0-9_](?:{pattern})(?!\\w)") if pattern else None
+        loose = _trie_regex([_byte_atoms(e.term) for e in self.entries])
+        self._loose = re.compile(b"[^A-Za-z0-9_](?:" + loose + b")") if loose else None
 
     def _entries_for(self, matched: str) -> list[Entry]:
         found = list(self._exact.get(" ".join(matched.split()), []))
@@ -179,10 +211,14 @@ class TermMatcher:
     def scan(self, texts: pd.Series | np.ndarray | Sequence[str]) -> pd.DataFrame:
         """Every match in ``texts``: columns ``pos`` (positional row in ``texts``), ``start``
         (character offset in that text), ``category``, ``label``, ``term``. Missing texts never
-        match. A row gets one record per match and entry; callers deduplicate as they need."""
-        cols = {"pos": [], "start": [], "category": [], "label": [], "term": []}
+        match. A row gets one record per match and entry; callers deduplicate as they need.
+
+        Two passes: a loose search over the UTF-8 bytes of all texts (ASCII-only lower-casing,
+        no end-of-word check, ``*`` endings dropped, so it finds a superset) picks candidate
+        rows; the exact search then runs on those rows only. This avoids ``str.lower()`` and
+        four-byte characters over the whole chat when it contains a single emoji."""
         if self._rx is None or len(texts) == 0:
-            return _frame(cols)
+            return _frame(_empty_cols())
         if isinstance(texts, pd.Series):
             arr = texts.to_numpy(dtype=object, na_value="")
         else:
@@ -190,6 +226,28 @@ class TermMatcher:
             missing = pd.isna(arr)
             if missing.any():
                 arr = np.where(missing, "", arr)
+        rows = self._candidates(arr)
+        if rows is None:
+            return self._scan_exact(arr)
+        hits = self._scan_exact(arr[rows])
+        hits["pos"] = rows[hits["pos"].to_numpy()]
+        return hits
+
+    def _candidates(self, arr: np.ndarray) -> np.ndarray | None:
+        """Rows that may contain a term (sorted), or None if the bytes pass cannot be used."""
+        if self._loose is None:
+            return None
+        data = (_SEP + _SEP.join(arr)).encode("utf-8", "replace").lower()
+        seps = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+        if len(seps) != len(arr):  # a text contains NUL itself: rows cannot be told apart
+            return None
+        at = np.fromiter((m.start() for m in self._loose.finditer(data)), dtype=np.int64)
+        return np.unique(np.searchsorted(seps, at, side="right") - 1)
+
+    def _scan_exact(self, arr: np.ndarray) -> pd.DataFrame:
+        cols = _empty_cols()
+        if len(arr) == 0:
+            return _frame(cols)
         joined = _SEP + _SEP.join(arr)  # a leading separator: every text starts after one
         low = joined.lower()
         rx = self._rx
@@ -229,6 +287,10 @@ class TermMatcher:
                 cols["label"].append(e.label)
                 cols["term"].append(e.term)
         return _frame(cols)
+
+
+def _empty_cols() -> dict[str, list[Any]]:
+    return {"pos": [], "start": [], "category": [], "label": [], "term": []}
 
 
 def _frame(cols: dict[str, list[Any]]) -> pd.DataFrame:
