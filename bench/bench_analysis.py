@@ -11,6 +11,7 @@ Target: analysis of 1M messages in under 2 s (reader + analysis under 4 s).
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from datetime import date
@@ -92,8 +93,8 @@ def make_chats(n: int, seed: int = 2025) -> list[Chat]:
             "attachment": pd.Series([None] * k, dtype="string"),
             "line": np.arange(1, k + 1, dtype=np.int64) * 2,
         })
-        meta = ChatMetadata(name, "0" * 64, "android", "day-first", "bench", False, "utf-8",
-                            "txt")
+        sha = hashlib.sha256(name.encode()).hexdigest()
+        meta = ChatMetadata(name, sha, "android", "day-first", "bench", False, "utf-8", "txt")
         chats.append(Chat(df, meta))
     return chats
 

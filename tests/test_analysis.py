@@ -6,6 +6,7 @@ Monday 2025-06-09 .. Sunday 2025-06-15, no bank holidays.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime
 
@@ -42,7 +43,7 @@ def chat(rows: list[tuple], name: str = "chat.txt", warnings: list[str] | None =
     )
     meta = ChatMetadata(
         source_name=name,
-        sha256="0" * 64,
+        sha256=hashlib.sha256(name.encode()).hexdigest(),  # differs per export name
         platform="android",
         date_order="day-first",
         date_order_rule="day above 12 on line 1",
@@ -523,3 +524,24 @@ def test_to_dict_of_direct_findings_has_iso_dates_everywhere(direct) -> None:
     d = direct.to_dict()
     assert d["senders"][0]["busiest_day"] == "2025-06-09"
     assert d["flags"][0]["timestamp"] == "2025-06-14T10:00:00"
+
+
+def test_the_same_export_twice_is_warned_about() -> None:
+    a, b = chat(DIRECT, "a.txt"), chat(DIRECT, "a copy.txt")
+    b.meta.sha256 = a.meta.sha256
+    f = analyse([a, b], config())
+    assert "a copy.txt: is the same file as a.txt; its messages are counted twice" in f.warnings[0]
+
+
+def test_messages_shared_by_two_exports_are_warned_about() -> None:
+    a = chat(GROUP, "mine.txt")
+    b = chat(GROUP[:3], "hers.txt")
+    f = analyse([a, b], config())
+    assert f.warnings == [
+        "3 messages appear in more than one export (the same chat exported twice?); each copy "
+        "is counted, so check the exports before relying on totals."
+    ]
+
+
+def test_separate_exports_give_no_overlap_warning() -> None:
+    assert analyse([chat(DIRECT, "a.txt"), chat(GROUP, "b.txt")], config()).warnings == []

@@ -170,6 +170,39 @@ class _Rows:
             setattr(self, attr, getattr(self, attr)[mask])
 
 
+def _overlap_warnings(chats: Sequence[Chat], tab: _Rows) -> list[str]:
+    """Warn when exports overlap: the same file twice, or the same messages in two exports
+    (e.g. two parents each exported one group). Overlapping messages are counted once per
+    export, which doubles them in every figure, so the reader of the report must know."""
+    out = []
+    first_by_sha: dict[str, str] = {}
+    for c in chats:
+        name, sha = c.meta.source_name, c.meta.sha256
+        if sha not in first_by_sha:
+            first_by_sha[sha] = name
+            continue
+        same = "was given twice" if first_by_sha[sha] == name else (
+            f"is the same file as {first_by_sha[sha]}"
+        )
+        out.append(f"{name}: {same}; its messages are counted twice, so analyse it once.")
+    # cheap integer keys first; texts are compared only where time and sender coincide
+    t_ns = tab.ts.astype(np.int64)
+    key = t_ns * 7919 + tab.sender  # may collide; only narrows down, the exact check follows
+    maybe = pd.Series(key).duplicated(keep=False).to_numpy()
+    if maybe.any():
+        frame = pd.DataFrame(
+            {"t": t_ns[maybe], "s": tab.sender[maybe], "src": tab.src[maybe], "x": tab.text[maybe]}
+        )
+        per_key = frame.groupby(["t", "s", "x"], sort=False)["src"].nunique()
+        shared = int((per_key > 1).sum())
+        if shared:
+            out.append(
+                f"{shared} messages appear in more than one export (the same chat exported "
+                "twice?); each copy is counted, so check the exports before relying on totals."
+            )
+    return out
+
+
 # -- bursts -------------------------------------------------------------------------------------
 
 
@@ -279,6 +312,8 @@ def analyse(
     n = len(tab.ts)
     ts = tab.ts
     ts_ns = ts.astype(np.int64)
+    if len(chats) > 1:
+        warnings += _overlap_warnings(chats, tab)
 
     # -- calendar, once per message ------------------------------------------------------------
     _step(progress, "calendar")
