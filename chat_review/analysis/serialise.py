@@ -19,28 +19,52 @@ import pandas as pd
 from .findings import Findings
 
 
+def _column(col: pd.Series) -> list[Any]:
+    """One DataFrame column as JSON-safe Python values, converted column-wise (fast)."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        text = col.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        return [None if pd.isna(v) else v for v in text.tolist()]
+    numeric = pd.api.types.is_bool_dtype(col) or pd.api.types.is_integer_dtype(col)
+    if numeric and col.dtype != object and not col.isna().any():
+        return col.tolist()  # numpy ints and bools become Python ints and bools
+    return [to_jsonable(v) for v in col.tolist()]
+
+
 def _frame(df: pd.DataFrame) -> list[dict[str, Any]]:
     frame = df.reset_index() if df.index.name is not None else df
     if "date" in frame.columns and pd.api.types.is_datetime64_any_dtype(frame["date"]):
         # calendar days, not instants: "2025-06-10"
         frame = frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
     cols = [str(c) for c in frame.columns]
-    out = []
-    for rec in frame.itertuples(index=False, name=None):
-        out.append({c: to_jsonable(v) for c, v in zip(cols, rec, strict=True)})
-    return out
+    values = [_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    return [dict(zip(cols, rec, strict=True)) for rec in zip(*values, strict=True)]
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def to_jsonable(value: Any) -> Any:
     """Any value found in findings as JSON-safe data (see the module docstring)."""
-    if value is None or isinstance(value, bool | str):
+    t = type(value)
+    if value is None or t is str or t is int or t is bool:
         return value
+    if t is float:
+        return None if math.isnan(value) or math.isinf(value) else value
+    if t is datetime or t is date:
+        return value.isoformat()
+    if t is list or t is tuple:
+        return [to_jsonable(v) for v in value]
+    if t is dict:
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    names = _FIELDS.get(t)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {n: to_jsonable(getattr(value, n)) for n in names}
     if isinstance(value, pd.DataFrame):
         return _frame(value)
     if isinstance(value, pd.Series):
         return [to_jsonable(v) for v in value.tolist()]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | np.ndarray):
@@ -53,15 +77,13 @@ def to_jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, np.datetime64):
         return None if np.isnat(value) else pd.Timestamp(value).to_pydatetime().isoformat()
-    if isinstance(value, np.bool_):
+    if isinstance(value, bool | np.bool_):
         return bool(value)
-    if isinstance(value, np.integer):
+    if isinstance(value, int | np.integer):
         return int(value)
     if isinstance(value, float | np.floating):
         f = float(value)
         return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(value, int):
-        return value
     if value is pd.NA:
         return None
     return str(value)
