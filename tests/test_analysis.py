@@ -545,3 +545,19 @@ def test_messages_shared_by_two_exports_are_warned_about() -> None:
 
 def test_separate_exports_give_no_overlap_warning() -> None:
     assert analyse([chat(DIRECT, "a.txt"), chat(GROUP, "b.txt")], config()).warnings == []
+
+
+def test_a_chat_where_only_one_parent_wrote_is_one_sender_with_a_warning() -> None:
+    f = analyse([chat(at("20:00", "20:01", who="Jane"), "x.txt")], config())
+    assert f.sources[0].chat_type == "one-sender"
+    assert f.staff_contact == []
+    assert f.warnings == [
+        "x.txt: only Jane wrote in this chat, so chat-review cannot tell whether it is a "
+        "one-to-one chat with a member of staff; their messages are not counted as direct "
+        "contact with staff."
+    ]
+
+
+def test_a_chat_with_nobody_writing_has_no_chat_type() -> None:
+    f = analyse([chat([("2025-06-10 20:00", None, "You created group")])], Config())
+    assert f.sources[0].chat_type is None

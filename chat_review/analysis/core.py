@@ -444,7 +444,13 @@ def analyse(
     direct_other: dict[int, int] = {}  # source index -> sender code of the other person
     for i, info in enumerate(sources):
         members = senders_in.get(i, [])
-        info.chat_type = "one-to-one" if len(members) == 2 else "group"
+        info.chat_type = {0: None, 1: "one-sender", 2: "one-to-one"}.get(len(members), "group")
+        if len(members) == 1 and not is_staff[members[0]]:
+            warnings.append(
+                f"{info.name}: only {names[members[0]]} wrote in this chat, so chat-review "
+                "cannot tell whether it is a one-to-one chat with a member of staff; their "
+                "messages are not counted as direct contact with staff."
+            )
         if len(members) == 2:
             staff_side = [c for c in members if is_staff[c]]
             if len(staff_side) == 1:

@@ -31,8 +31,9 @@ class SourceInfo:
     warnings: list[str] = field(default_factory=list)
     purpose: str | None = None
     parent: str | None = None
-    # Added by analysis: "one-to-one" (exactly two people wrote) or "group"; and, for a
-    # one-to-one chat with a member of staff on the roster, that member's roster name.
+    # Added by analysis: "one-to-one" (exactly two people wrote), "group" (three or more),
+    # "one-sender" (only one person wrote: the other side cannot be known), None (nobody wrote);
+    # and, for a one-to-one chat with a member of staff on the roster, that member's name.
     chat_type: str | None = None
     staff: str | None = None
 
