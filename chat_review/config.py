@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from chat_review.analysis.lexicon import Lexicon
+from chat_review.analysis.lexicon import STAFF_CATEGORY, Lexicon
 from chat_review.calendar import REGIONS, WEEKDAYS, Closure, WorkingCalendar
 from chat_review.errors import ConfigError
 
@@ -407,6 +407,12 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
                     "[lexicon.categories]", "should be a table", 'write e.g. insult = ["word"]'
                 )
             for name, terms in table.items():
+                if name == STAFF_CATEGORY:
+                    raise w.error(
+                        f"[lexicon.categories] {name}",
+                        "is filled from the [[staff]] roster",
+                        "add names as aliases under [[staff]], or pick another category name",
+                    )
                 cats[name] = _str_list(w, terms, f"[lexicon.categories] {name}")
         if mode == "replace" and not cats:
             raise w.error(

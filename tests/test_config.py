@@ -284,3 +284,32 @@ def test_a_staff_member_is_recognised_by_name_alias_or_phone() -> None:
     assert member.is_sender("Mrs Patel")
     assert member.is_sender("07700 900123")
     assert not member.is_sender("Mr Patel")
+
+
+def test_the_staff_named_category_cannot_be_written_by_hand(tmp_path: Path) -> None:
+    text = '[lexicon.categories]\n"staff-named" = ["Bob"]\n'
+    assert "is filled from the [[staff]] roster" in error_for(tmp_path, text)
+
+
+def test_a_lexicon_term_list_must_be_texts(tmp_path: Path) -> None:
+    message = error_for(tmp_path, "[lexicon.categories]\ninsult = 3\n")
+    assert "[lexicon.categories] insult" in message
+
+
+def test_staff_without_a_name_is_refused(tmp_path: Path) -> None:
+    assert "[[staff]] number 1: has no name" in error_for(tmp_path, '[[staff]]\naliases = ["x"]\n')
+
+
+def test_a_staff_phone_without_digits_is_refused(tmp_path: Path) -> None:
+    text = '[[staff]]\nname = "A"\nphones = ["call the office"]\n'
+    assert "'call the office' is not a phone number" in error_for(tmp_path, text)
+
+
+def test_a_late_night_window_of_no_length_is_refused(tmp_path: Path) -> None:
+    text = '[late_night]\nstart = "22:00"\nend = "22:00"\n'
+    assert "[late_night]: start and end are both 22:00" in error_for(tmp_path, text)
+
+
+def test_hours_written_as_a_table_with_a_bad_key_are_refused(tmp_path: Path) -> None:
+    text = '[hours]\nmonday = { start = "08:00", finish = "17:00" }\n'
+    assert "[hours] monday finish: is not a setting" in error_for(tmp_path, text)

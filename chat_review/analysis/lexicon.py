@@ -11,10 +11,13 @@ Term syntax (case-insensitive, whole words):
 * any other character, including an inner ``*``, is literal (``f*ck*`` matches "f*cking").
 
 Matching is done without a Python loop over messages. All texts are joined into one string
-(separated by NUL), lower-cased once, and searched with one regular expression built as a
-prefix tree of every term; match positions are mapped back to rows with ``numpy.searchsorted``.
-With pandas' Python string storage this is several times faster than ``Series.str.contains``
-per category, which calls the regex engine once per message.
+(separated by NUL) and searched with one regular expression built as a prefix tree of every
+term (all categories and staff names at once); match positions are mapped back to rows with
+``numpy.searchsorted``. A first, looser pass over the UTF-8 bytes picks the candidate rows, and
+the exact pass runs on those only. Without pyarrow, pandas keeps strings as Python objects and
+``Series.str.contains`` calls the regex engine once per message: one combined regex per
+category that way took about 3 s per category for 1M messages, against about 1 s for this scan
+of all categories together.
 """
 
 from __future__ import annotations
