@@ -14,10 +14,52 @@ files atomically and audits them):
 - `reports.text.render_summary(findings, ctx) -> str`
 - `reports.staff.render_staff_png / render_staff_pdf / render_staff_summary(findings, ctx,
   staff_name)` (also reached through `ctx.staff_focus` in `render_png` / `render_pdf`)
+- `reports.render_outputs(findings, ctx, kinds) -> dict[str, bytes]`: several of "json", "png",
+  "pdf" at once; the summary page (PNG and PDF page 1) is built once. Same bytes as the
+  single renderers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from .context import ReportContext
 
-__all__ = ["ReportContext"]
+if TYPE_CHECKING:
+    from chat_review.analysis.findings import Findings
+
+__all__ = ["ReportContext", "render_outputs"]
+
+KINDS = frozenset({"json", "png", "pdf"})
+
+
+def render_outputs(findings: Findings, ctx: ReportContext, kinds: Iterable[str]
+                   ) -> dict[str, bytes]:
+    """The asked-for outputs as {kind: bytes}; kinds from "json", "png", "pdf".
+
+    The PNG is the PDF's first page without the page number, so when both are asked for that
+    page is laid out once and saved twice. Honours `ctx.staff_focus` like `render_png` and
+    `render_pdf`; the bytes equal theirs.
+    """
+    wanted = set(kinds)
+    unknown = wanted - KINDS
+    if unknown:
+        raise ValueError(f"unknown output kind(s): {', '.join(sorted(unknown))}")
+    out: dict[str, bytes] = {}
+    if "json" in wanted:
+        from .json_report import render_json
+
+        out["json"] = render_json(findings, ctx)
+    if "pdf" in wanted:
+        from . import _pages
+
+        pages, subject = _pages.report_pages(findings, ctx)
+        png, out["pdf"] = _pages.render_pages(pages, ctx, subject, png="png" in wanted)
+        if png is not None:
+            out["png"] = png
+    elif "png" in wanted:
+        from .png import render_png
+
+        out["png"] = render_png(findings, ctx)
+    return out

@@ -198,6 +198,17 @@ def method_blocks(findings: Findings, ctx: ReportContext) -> list[d.Block]:
 
 def write_pdf(pages: Sequence[d.PageFn], ctx: ReportContext, subject: str) -> bytes:
     """Draw each page with its footer and "Page n of N" into one deterministic PDF."""
+    return render_pages(pages, ctx, subject, png=False)[1]
+
+
+def render_pages(pages: Sequence[d.PageFn], ctx: ReportContext, subject: str, *,
+                 png: bool = False) -> tuple[bytes | None, bytes]:
+    """(PNG of page 1 when `png`, else None; the PDF): page 1 is laid out once for both.
+
+    The PNG is page 1 with the footer but without "Page 1 of N", exactly as `render_png`
+    draws it; the page number is added after the PNG is saved, so the PDF is unchanged too.
+    """
+    png_out: bytes | None = None
     from matplotlib.backends.backend_pdf import PdfPages
 
     when = ctx.generated_at if ctx.generated_at.tzinfo else ctx.generated_at.replace(tzinfo=UTC)
@@ -211,13 +222,16 @@ def write_pdf(pages: Sequence[d.PageFn], ctx: ReportContext, subject: str) -> by
         "ModDate": when,
     }
     buf = io.BytesIO()
-    with d.style(), PdfPages(buf, metadata=meta) as pdf:
+    with d.style(), d.lean_font_subsets(), PdfPages(buf, metadata=meta) as out:
         for n, page in enumerate(pages, 1):
             fig = d.new_page()
             page(fig)
-            d.footer(fig, ctx, n, len(pages))
-            pdf.savefig(fig)
-    return buf.getvalue()
+            d.footer(fig, ctx)
+            if n == 1 and png:
+                png_out = d.png_bytes(fig)
+            d.page_number(fig, n, len(pages))
+            out.savefig(fig)
+    return png_out, buf.getvalue()
 
 
 def incident_pages(findings: Findings, ctx: ReportContext) -> list[d.PageFn]:
@@ -229,3 +243,16 @@ def incident_pages(findings: Findings, ctx: ReportContext) -> list[d.PageFn]:
     pages += d.text_pages("Method and provenance", method_blocks(findings, ctx))
     return pages
 
+
+
+def report_pages(findings: Findings, ctx: ReportContext) -> tuple[list[d.PageFn], str]:
+    """The pages (page 1 is also the PNG) and PDF subject: staff view or incident summary."""
+    if ctx.staff_focus:
+        from . import _staff
+
+        staff = ctx.staff_focus
+        subject = f"Out-of-hours contact with {staff} under consent {ctx.consent_label}"
+        return _staff.staff_pages(findings, ctx, staff), subject
+    chats = ", ".join(s.name for s in findings.sources) or "no export"
+    subject = f"Incident summary for {chats} under consent {ctx.consent_label}"
+    return incident_pages(findings, ctx), subject

@@ -19,12 +19,7 @@ if TYPE_CHECKING:
 
 def render_pdf(findings: Findings, ctx: ReportContext) -> bytes:
     """The incident summary as PDF bytes; the staff view when `ctx.staff_focus` is set."""
-    if ctx.staff_focus:
-        from .staff import render_staff_pdf
-
-        return render_staff_pdf(findings, ctx, ctx.staff_focus)
     from . import _pages
 
-    chats = ", ".join(s.name for s in findings.sources) or "no export"
-    subject = f"Incident summary for {chats} under consent {ctx.consent_label}"
-    return _pages.write_pdf(_pages.incident_pages(findings, ctx), ctx, subject)
+    pages, subject = _pages.report_pages(findings, ctx)
+    return _pages.write_pdf(pages, ctx, subject)
