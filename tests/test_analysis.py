@@ -561,3 +561,26 @@ def test_a_chat_where_only_one_parent_wrote_is_one_sender_with_a_warning() -> No
 def test_a_chat_with_nobody_writing_has_no_chat_type() -> None:
     f = analyse([chat([("2025-06-10 20:00", None, "You created group")])], Config())
     assert f.sources[0].chat_type is None
+
+
+def test_an_empty_lexicon_and_no_staff_give_no_flags() -> None:
+    from chat_review.analysis import Lexicon
+
+    f = analyse([chat(FLAGGED)], Config(lexicon=Lexicon({}, {}, "none", False)))
+    assert f.flags == [] and f.staff_contact == []
+
+
+def test_analyse_leaves_the_input_tables_unchanged() -> None:
+    c = chat(FLAGGED + DIRECT)
+    before = c.messages.copy()
+    analyse([c], config(), excerpts=True)
+    pd.testing.assert_frame_equal(c.messages, before)
+
+
+def test_messages_out_of_file_order_are_handled_by_time() -> None:
+    rows = at("20:04", "20:00", "20:03", "20:01", "20:02")  # e.g. a phone clock corrected
+    f = analyse([chat(rows)], Config())
+    assert burst_summary(f) == [("A", "20:00", "20:04", 5)]
+    assert f.bursts[0].lines == [2, 4, 5, 3, 1]  # in time order
+    a = f.senders[0]
+    assert (a.first, a.last) == (datetime(2025, 6, 10, 20, 0), datetime(2025, 6, 10, 20, 4))
