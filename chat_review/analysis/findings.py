@@ -118,7 +118,8 @@ class Findings:
     counts_by_kind: dict[str, int]
     participants: list[Participant]
     senders: list[SenderStats]  # most messages first
-    # Long-form daily timeline: columns date (datetime64), sender, in_hours, out_of_hours.
+    # Long-form daily timeline: columns date (datetime64), sender, in_hours, out_of_hours;
+    # one row per sender and day on which that sender wrote (days with no message are left out).
     daily_by_sender: pd.DataFrame
     # Daily totals: index date (every day of the period), columns in_hours, out_of_hours.
     daily: pd.DataFrame
