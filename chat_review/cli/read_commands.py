@@ -205,9 +205,11 @@ def analyse(
     if not quiet:
         click.echo(_summary(findings, ctx), nl=False)
     consent_ids = sorted({o.grant.consent_id for o in opened})
+    from reports import render_outputs
+
+    rendered = render_outputs(findings, ctx, [kind for kind, _ in outputs])
     for kind, path in outputs:
-        data = _render(kind, findings, ctx)
-        digest = write_atomic(path, data, force=force, inputs=inputs)
+        digest = write_atomic(path, rendered[kind], force=force, inputs=inputs)
         log_output(home, consent_ids, path, digest, kind=kind, command="analyse")
         click.echo(f"Wrote {path} (SHA-256 {digest[:12]}).", err=quiet)
 
@@ -230,22 +232,3 @@ def _summary(findings, ctx) -> str:
     from reports.text import render_summary
 
     return render_summary(findings, ctx)
-
-
-def _render(kind: str, findings, ctx) -> bytes:
-    if kind == "json":
-        from reports.json_report import render_json
-
-        return render_json(findings, ctx)
-    if ctx.staff_focus:
-        from reports import staff
-
-        render = staff.render_staff_png if kind == "png" else staff.render_staff_pdf
-        return render(findings, ctx, ctx.staff_focus)
-    if kind == "png":
-        from reports.png import render_png
-
-        return render_png(findings, ctx)
-    from reports.pdf import render_pdf
-
-    return render_pdf(findings, ctx)
