@@ -91,7 +91,13 @@ def safe(text: str) -> str:
     return "".join(out)
 
 
+# No "fi"/"fl" ligature glyphs: each font is then embedded in the PDF as one subset, not two
+# (ligatures go in a second subset: a second, slow font subsetting), and copied text is plain.
+NO_LIGATURES = ("-liga",)
+
+
 def _t(fig: Figure, x: float, y: float, text: str, **kw: Any) -> Any:
+    kw.setdefault("fontfeatures", NO_LIGATURES)
     return fig.text(x, y, safe(text), **kw)
 
 
