@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from chat_review.analysis.lexicon import Entry, Lexicon, TermMatcher, excerpt
+from chat_review.analysis.lexicon import Entry, Lexicon, TermMatcher, _atoms, excerpt
 
 
 def found(terms: list[str], *texts: str | None) -> list[tuple[int, str]]:
@@ -45,10 +49,19 @@ def test_terms_with_apostrophes_match() -> None:
     assert found(["you'll regret"], "You'll regret this") == [(0, "you'll regret")]
 
 
-def test_the_longest_term_at_a_place_wins() -> None:
+def test_a_shorter_term_at_the_same_place_is_found_too() -> None:
     assert found(["complaint", "complaint outcome"], "the complaint outcome was") == [
-        (0, "complaint outcome")
+        (0, "complaint"),
+        (0, "complaint outcome"),
     ]
+
+
+def test_a_wildcard_term_is_found_where_a_longer_phrase_also_starts() -> None:
+    assert found(["kill*", "kill you"], "I will kill you") == [(0, "kill*"), (0, "kill you")]
+
+
+def test_overlapping_phrases_are_both_found() -> None:
+    assert found(["shut up", "up yours"], "shut up yours") == [(0, "shut up"), (0, "up yours")]
 
 
 def test_a_letter_with_an_accent_before_a_term_is_part_of_the_word() -> None:
@@ -136,3 +149,27 @@ def test_a_term_followed_by_an_emoji_matches() -> None:
 
 def test_a_text_containing_nul_falls_back_to_the_exact_search() -> None:
     assert found(["idiot"], "a\x00b", "an idiot") == [(1, "idiot")]
+
+
+PIECES = ["idiot", "IDIOT", "kill", "killing", "you", "shut", "up", "yours", "lie", "élie",
+          "ÉLIE", "so", "sofa", "k*t", "kit", "cat", "Cat", "😡", " ", " ", " ", "\n", ".", "é",
+          "x", "_", "'", "*", "shut up", " yours", "kill you"]
+TERMS = ["idiot", "kill*", "kill you", "shut up", "up yours", "lie", "élie", "so*", "k*t", "cat"]
+# texts glued from pieces, so that terms, near-misses and odd neighbours all occur
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    texts=st.lists(TEXTS, max_size=8),
+    terms=st.lists(st.sampled_from(TERMS), min_size=1, max_size=4, unique=True),
+)
+def test_scan_agrees_with_one_regex_per_message_and_term(texts, terms) -> None:
+    """The reference: whole-word, case-insensitive search of each term in each message."""
+    expected = set()
+    for row, text in enumerate(texts):
+        for term in terms:
+            own = "".join(_atoms(term))
+            if re.search(rf"(?<!\w){own}(?!\w)", text, re.IGNORECASE):
+                expected.add((row, term))
+    assert set(found(terms, *texts)) == expected

@@ -188,14 +188,12 @@ class TermMatcher:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.entries = [e for e in entries if e.term.strip()]
-        self._exact: dict[str, list[Entry]] = {}
-        self._wild: list[tuple[re.Pattern[str], Entry]] = []
+        # each entry on its own, by first character: which entries match where the combined
+        # search found a match (a shorter term at the same place counts too)
+        self._by_first: dict[str, list[tuple[re.Pattern[str], Entry]]] = {}
         for e in self.entries:
-            atoms = _atoms(e.term)
-            if r"\w*" in atoms or r"\s+" in atoms:
-                self._wild.append((re.compile("".join(atoms)), e))
-            if r"\w*" not in atoms:
-                self._exact.setdefault(" ".join(e.term.lower().split()), []).append(e)
+            own = re.compile("".join(_atoms(e.term)) + r"(?!\w)", re.IGNORECASE)
+            self._by_first.setdefault(e.term.strip()[0].lower(), []).append((own, e))
         pattern = _trie_regex([_atoms(e.term) for e in self.entries])
         # The leading class makes the regex engine try the tree only just after a character
         # that cannot be part of an ASCII word (about one position in six), which more than
@@ -205,11 +203,8 @@ class TermMatcher:
         self._loose = re.compile(b"[^A-Za-z0-9_](?:" + loose + b")") if loose else None
 
     def _entries_for(self, matched: str) -> list[Entry]:
-        found = list(self._exact.get(" ".join(matched.split()), []))
-        for rx, e in self._wild:
-            if e not in found and rx.fullmatch(matched):
-                found.append(e)
-        return found
+        """Every entry whose term starts ``matched`` and ends at a word boundary in it."""
+        return [e for own, e in self._by_first.get(matched[:1].lower(), []) if own.match(matched)]
 
     def scan(self, texts: pd.Series | np.ndarray | Sequence[str]) -> pd.DataFrame:
         """Every match in ``texts``: columns ``pos`` (positional row in ``texts``), ``start``
@@ -273,7 +268,7 @@ class TermMatcher:
                 continue
             positions.append(s)
             matches.append(m.group()[1:])
-            at = m.end()
+            at = s  # look again from the next word: terms may overlap ("shut up", "up yours")
         if not positions:
             return _frame(cols)
         pos_arr = np.asarray(positions, dtype=np.int64)
