@@ -24,6 +24,7 @@ Decisions documented here because later stages rely on them:
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -32,7 +33,7 @@ import pandas as pd
 
 from chat_review.errors import ExportError
 
-from . import dates, headers, phrases
+from . import _locate, dates, headers, phrases
 from .chat import KINDS, Chat, ChatMetadata, empty_messages
 from .container import unwrap
 
@@ -72,6 +73,7 @@ def parse_export_bytes(
     """Parse an export (``.txt`` or ``.zip`` bytes) into a `Chat`; ExportError if unreadable."""
     un = unwrap(data, source_name)
     buf = un.data
+    del data
     name = un.inner_name or source_name
     sample = _sample(buf)
     if not sample:
@@ -86,27 +88,34 @@ def parse_export_bytes(
             "check you chose the exported chat file."
         )
     sig, _hits = found
-    first_pat, rest_pat = headers.message_patterns(sig)
     end = len(buf)
     while end and buf[end - 1] == 0x0A:
         end -= 1
-    first = first_pat.search(buf, 0, end)
-    if first is None:  # the sample matched loosely but no line matches strictly
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    nl = _locate.positions_of(arr, 0x0A, 0, end)
+    line_starts = np.concatenate((np.zeros(1, dtype=np.int64), nl + 1))
+    head_re = re.compile(headers.header_pattern(sig, capture=True))
+    if _locate.greedy_safe(sig):
+        found_h = _locate.header_spans(buf, arr, line_starts, end, sig, head_re)
+    else:
+        found_h = _locate.header_spans_regex(buf, line_starts, end, head_re)
+    del line_starts
+    if not len(found_h.start):  # the sample matched loosely but no line matches strictly
         raise ExportError(
             f"{name} has no complete message header; it is not a WhatsApp export "
             "chat-review can read."
         )
     warnings: list[str] = []
-    first_line = buf.count(b"\n", 0, first.start()) + 1
-    pre = [ln for ln in buf[: first.start()].split(b"\n") if ln.strip()]
+    first_start = int(found_h.start[0])
+    first_line = int(found_h.line_index[0]) + 1
+    pre = [ln for ln in buf[:first_start].split(b"\n") if ln.strip()]
     if pre:
         warnings.append(
             f"{len(pre)} line(s) before the first message (line {first_line}) are not messages "
             "and were left out."
         )
     with _no_gc():
-        parts = rest_pat.split(memoryview(buf)[first.end() : end])
-        chat = _build(first.groups(), parts, sig, first_line, date_order, warnings, name)
+        chat = _build(buf, arr, nl, end, found_h, head_re, sig, date_order, warnings, name)
     meta = chat.meta
     meta.source_name = source_name
     meta.sha256 = sha256
@@ -116,67 +125,77 @@ def parse_export_bytes(
     return chat
 
 
-def _factorize(values: list[bytes | None]) -> tuple[np.ndarray, list, np.ndarray]:
-    """Codes, distinct values (None included), and the first message index of each."""
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    codes, uniques = pd.factorize(arr, use_na_sentinel=False)
-    _, first_idx = np.unique(codes, return_index=True)
-    return codes.astype(np.int64), list(uniques), first_idx
-
-
 def _build(
-    head: tuple[bytes | None, ...],
-    parts: list[bytes | None],
+    buf: bytes,
+    arr: np.ndarray,
+    nl: np.ndarray,
+    end: int,
+    h: _locate.Headers,
+    head_re: re.Pattern[bytes],
     sig: headers.Signature,
-    first_line: int,
     date_order: str | None,
     warnings: list[str],
     name: str,
 ) -> Chat:
-    # head = groups of the first header; parts = [first body, date, time, sender, space, body,
-    # date, ...]
-    dates_b = [head[0], *parts[1::5]]
-    times_b = [head[1], *parts[2::5]]
-    senders_b = [head[2], *parts[3::5]]
-    spaces_b = [head[3], *parts[4::5]]
-    bodies = parts[0::5]
-    del parts
-    n = len(bodies)
-    # line numbers: each message spans 1 + (newlines in its body) lines
-    nl = np.fromiter(map(bytes.count, bodies, [b"\n"] * n), dtype=np.int64, count=n)
-    line = np.empty(n, dtype=np.int64)
-    line[0] = first_line
-    np.cumsum(nl[:-1] + 1, out=line[1:])
-    line[1:] += first_line
+    n = len(h.start)
+    line = h.line_index + 1
 
-    d_codes, d_uniq, d_first = _factorize(dates_b)
-    t_codes, t_uniq, t_first = _factorize(times_b)
-    res = dates.resolve(
-        d_codes, d_uniq, line[d_first], t_codes, t_uniq, line[t_first],
-        year_first=sig.year_first, override=date_order,
+    def group_text(i: int, g: int) -> str:
+        m = head_re.match(buf, int(h.start[i]), end)
+        return dates.clean(m.group(g)) if m else "?"
+
+    # dates: one code per distinct (first, second, third) number triple
+    key = (h.fields[:, 0] * 100 + h.fields[:, 1]) * 10_000 + h.fields[:, 2]
+    d_codes, _ = pd.factorize(key)
+    d_codes = d_codes.astype(np.int64)
+    _, d_first = np.unique(d_codes, return_index=True)
+    secs = dates.time_seconds(
+        h.hour, h.minute, h.second, h.ampm, line, lambda i: group_text(i, 2)
     )
-    del dates_b, times_b
+    res = dates.resolve(
+        d_codes, h.fields[d_first], lambda j: group_text(int(d_first[j]), 1), line[d_first],
+        secs, year_first=sig.year_first, override=date_order,
+    )
+    del secs, key
 
-    kind = np.zeros(n, dtype=np.int8)
-    s_codes, s_uniq, _ = _factorize(senders_b)
+    # senders: the text between the header and the first colon on its line
+    w = _locate.words8(buf)
+    colon = _locate.find_colon(buf, w, h.end, end)
+    has = colon >= 0
+    body_start = np.where(has, colon + 1, h.end)
+    space = has & (body_start < end) & (arr[np.minimum(body_start, len(arr) - 1)] == 0x20)
+    body_start += space
+    body_end = np.empty(n, dtype=np.int64)
+    body_end[:-1] = h.start[1:] - 1
+    body_end[-1] = end
+    s_rows = np.flatnonzero(has)
+    s_codes = np.full(n, -1, dtype=np.int64)
+    sc, s_first = _locate.factorize_spans(buf, w, h.end[s_rows], colon[s_rows] - h.end[s_rows])
+    s_codes[s_rows] = sc
+    del w, sc
+    s_uniq: list[bytes | None] = [
+        buf[int(h.end[r]) : int(colon[r])] for r in s_rows[s_first].tolist()
+    ]
+    s_codes[s_codes < 0] = len(s_uniq)
+    s_uniq.append(None)
     no_sender = np.zeros(len(s_uniq), dtype=bool)
     not_a_name = np.zeros(len(s_uniq), dtype=bool)
     for j, s in enumerate(s_uniq):
-        if not isinstance(s, bytes) or not s.strip():  # None comes back from factorize as NaN
+        if s is None or not s.strip():
             no_sender[j] = True
         elif not sig.bracket and _looks_like_system(s):
             not_a_name[j] = True
     sys_line = no_sender[s_codes]
-    rejoin = np.flatnonzero(not_a_name[s_codes])
-    for i in rejoin:  # the "sender" was part of a system sentence with a quoted colon
-        bodies[i] = senders_b[i] + b":" + spaces_b[i] + bodies[i]
-        sys_line[i] = True
-    del spaces_b
+    rejoin = not_a_name[s_codes]  # the "sender" was part of a system sentence with a colon
+    body_start = np.where(rejoin, h.end, body_start)
+    sys_line |= rejoin
+    body_start = np.minimum(body_start, body_end)
 
-    cls = phrases.scan(bodies)
-    for i, nb in cls.new_body.items():
-        bodies[i] = nb
+    j = np.searchsorted(nl, body_start)
+    first_nl = np.append(nl, end)[j]
+    cls = phrases.scan_spans(buf, body_start, body_end, np.minimum(first_nl, body_end))
+    del j, first_nl
+    kind = np.zeros(n, dtype=np.int8)
     marked = cls.marked
     kind[sys_line | cls.system] = _K_SYSTEM
     if sig.bracket:
@@ -184,8 +203,7 @@ def _build(
     kind[cls.media & ~sys_line] = _K_MEDIA
     kind[cls.deleted & ~sys_line] = _K_DELETED
 
-    text = list(map(bytes.decode, bodies))
-    del bodies
+    text = _texts(buf, body_start, body_end, cls.new_body)
     if sig.bracket:
         _pseudo_senders(kind, s_codes, text)
     sender_names = [_clean_sender(s) for s in s_uniq]
@@ -209,6 +227,7 @@ def _build(
             "line": line,
         }
     )
+    del text
     _warn_time(res.timestamps, line, warnings)
     if res.ambiguous:
         warnings.append(
@@ -230,9 +249,19 @@ def _build(
         counts_by_kind=counts,
         warnings=warnings,
     )
-    if msgs.empty:  # pragma: no cover - findall always yields the first match
+    if msgs.empty:  # pragma: no cover - there is always a first header
         msgs = empty_messages()
     return Chat(msgs, meta)
+
+
+def _texts(
+    buf: bytes, starts: np.ndarray, ends: np.ndarray, replaced: dict[int, bytes]
+) -> list[str]:
+    """Each body decoded (the edited ones from ``replaced``)."""
+    text = [buf[s:e].decode() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    for i, nb in replaced.items():
+        text[i] = nb.decode()
+    return text
 
 
 def _looks_like_system(sender: bytes) -> bool:

@@ -1,8 +1,8 @@
 """Turn header date and time strings into timestamps, deciding the date order from the file.
 
-Dates are parsed once per *distinct* string (a chat has one date string per day and at most
-86,400 time strings), then spread over the messages with numpy, so a million messages cost a few
-array operations.
+The header scanner (``_locate``) hands over the date and time *numbers* of every message as
+arrays; dates are checked and converted once per distinct date (a chat has one per day), then
+spread over the messages with numpy, so a million messages cost a few array operations.
 
 The date order is decided from the whole file, in this order of rules:
 
@@ -15,12 +15,11 @@ The date order is decided from the whole file, in this order of rules:
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import pandas as pd
 
 from chat_review.errors import ExportError
 
@@ -28,9 +27,6 @@ from .headers import MARK_TABLE
 
 DATE_ORDERS = ("day-first", "month-first", "year-first")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_NUM = re.compile(r"[0-9]+")
-_PM = re.compile(r"[Pp]|\u0645")
-_AM = re.compile(r"[Aa]|\u0635")
 NS_PER_S = 1_000_000_000
 
 
@@ -44,55 +40,31 @@ class Resolved:
     ambiguous: bool
 
 
-def _clean(raw: bytes) -> str:
+def clean(raw: bytes) -> str:
+    """A header fragment as text: marks removed, Arabic-Indic digits as ASCII."""
     return raw.decode("utf-8").translate(MARK_TABLE).translate(_DIGITS)
 
 
-def _fields(uniq_dates: list[bytes]) -> np.ndarray:
-    out = np.empty((len(uniq_dates), 3), dtype=np.int64)
-    for i, raw in enumerate(uniq_dates):
-        nums = _NUM.findall(_clean(raw))
-        out[i] = [int(x) for x in nums[:3]]
-    return out
-
-
-_TIME = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}))?([^\n]*)")
-
-
-def seconds_of_day(uniq_times: list[bytes], lines: np.ndarray) -> np.ndarray:
-    """Seconds since midnight for each distinct time string (12 AM = 0 h, 12 PM = 12 h).
-
-    Vectorised: the distinct strings are joined and parsed by one ``findall``.
-    """
-    if not uniq_times:
-        return np.empty(0, dtype=np.int64)
-    joined = _clean(b"\n".join(uniq_times))
-    rows = _TIME.findall(joined)
-    if len(rows) != len(uniq_times):  # pragma: no cover - the header regex guarantees the shape
-        raise ExportError("A message time could not be read; please report the export.")
-    hs, ms, ss, tails = zip(*rows, strict=True)
-    h = np.array(hs, dtype=np.int64)
-    m = np.array(ms, dtype=np.int64)
-    s = np.array([x or "0" for x in ss], dtype=np.int64)
-    tail_codes, tail_uniq = pd.factorize(np.array(tails, dtype=object))
-    is12 = np.zeros(len(tail_uniq), dtype=bool)
-    pm = np.zeros(len(tail_uniq), dtype=bool)
-    for j, tail in enumerate(tail_uniq):
-        if tail.strip():
-            is12[j] = True
-            pm[j] = bool(_PM.search(tail))
-            if not pm[j] and not _AM.search(tail):  # pragma: no cover - regex guarantees it
-                raise ExportError(f"The time marker {tail!r} cannot be read as AM or PM.")
-    twelve = is12[tail_codes]
-    bad = (twelve & ((h < 1) | (h > 12))) | (h > 23) | (m > 59) | (s > 59)
+def time_seconds(
+    hour: np.ndarray,
+    minute: np.ndarray,
+    second: np.ndarray,
+    ampm: np.ndarray,
+    lines: np.ndarray,
+    time_text: Callable[[int], str],
+) -> np.ndarray:
+    """Seconds since midnight per message (12 AM = 0 h, 12 PM = 12 h); ExportError naming the
+    first line with an impossible time. ``ampm`` is 0 (24 h clock), 1 (AM) or 2 (PM)."""
+    twelve = ampm > 0
+    bad = (twelve & ((hour < 1) | (hour > 12))) | (hour > 23) | (minute > 59) | (second > 59)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ExportError(
-            f"Line {lines[i]} has the impossible time {_clean(uniq_times[i])!r}; the export is "
+            f"Line {lines[i]} has the impossible time {time_text(i)!r}; the export is "
             "damaged or in a format chat-review does not know, so please report it."
         )
-    h = np.where(twelve, (h % 12) + np.where(pm[tail_codes], 12, 0), h)
-    return (h * 60 + m) * 60 + s
+    h = np.where(twelve, (hour % 12) + np.where(ampm == 2, 12, 0), hour)
+    return (h * 60 + minute) * 60 + second
 
 
 def _ymd(fields: np.ndarray, order: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,7 +78,12 @@ def _ymd(fields: np.ndarray, order: str) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def _day_numbers(
-    fields: np.ndarray, order: str, raws: list[bytes], lines: np.ndarray, *, strict: bool
+    fields: np.ndarray,
+    order: str,
+    raws: Callable[[int], str],
+    lines: np.ndarray,
+    *,
+    strict: bool,
 ) -> np.ndarray | None:
     """Days since 1970 for each distinct date under ``order``; None (or an error) if impossible."""
     y, m, d = _ymd(fields, order)
@@ -119,7 +96,7 @@ def _day_numbers(
             if not strict:
                 return None
             raise ExportError(
-                f"Line {lines[i]} has the date {_clean(raws[i])!r}, which is impossible when "
+                f"Line {lines[i]} has the date {raws(i)!r}, which is impossible when "
                 f"read {order}; check the --date-order option or report the export."
             ) from None
     return out
@@ -127,28 +104,28 @@ def _day_numbers(
 
 def resolve(
     date_codes: np.ndarray,
-    uniq_dates: list[bytes],
+    fields: np.ndarray,
+    uniq_dates: Callable[[int], str],
     date_lines: np.ndarray,
-    time_codes: np.ndarray,
-    uniq_times: list[bytes],
-    time_lines: np.ndarray,
+    seconds: np.ndarray,
     *,
     year_first: bool,
     override: str | None,
 ) -> Resolved:
     """Decide the date order (see module docstring) and build the timestamps.
 
-    ``*_codes`` index each message into the distinct strings; ``*_lines`` give, per distinct
-    string, the first line it appears on (for messages that cite evidence).
+    ``date_codes`` index each message into the distinct dates, whose three numbers are the rows
+    of ``fields``; ``uniq_dates(j)`` is distinct date j as written and ``date_lines[j]`` the
+    first line it appears on (for messages that cite evidence). ``seconds`` is each message's
+    time of day.
     """
-    fields = _fields(uniq_dates)
     a_hi = np.flatnonzero(fields[:, 0] > 12)
     b_hi = np.flatnonzero(fields[:, 1] > 12)
 
     def cite(idx: np.ndarray) -> str:
         # the earliest line among the distinct dates in idx
         j = idx[np.argmin(date_lines[idx])]
-        return f"line {date_lines[j]}: {_clean(uniq_dates[j])}"
+        return f"line {date_lines[j]}: {uniq_dates(j)}"
 
     ambiguous = False
     if override is not None:
@@ -189,14 +166,13 @@ def resolve(
         order, rule, ambiguous = _by_sequence(fields, date_codes, uniq_dates, date_lines)
 
     days = _day_numbers(fields, order, uniq_dates, date_lines, strict=True)
-    secs = seconds_of_day(uniq_times, time_lines)
-    total = days[date_codes] * 86400 + secs[time_codes]
+    total = days[date_codes] * 86400 + seconds
     ts = (total * NS_PER_S).astype("datetime64[ns]")
     return Resolved(ts, order, rule, ambiguous)
 
 
 def _by_sequence(
-    fields: np.ndarray, codes: np.ndarray, raws: list[bytes], lines: np.ndarray
+    fields: np.ndarray, codes: np.ndarray, raws: Callable[[int], str], lines: np.ndarray
 ) -> tuple[str, str, bool]:
     """Rules 3-5 for files whose day and month fields are all 12 or below."""
     back = {}

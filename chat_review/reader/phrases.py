@@ -5,9 +5,9 @@ placeholders: ``{name}`` (a person or phone number), ``{any}`` (any text), ``{fi
 attachment's file name), ``{'}`` (either apostrophe) and ``{"}`` (any quotation mark). Spaces
 match any of the four space characters WhatsApp uses, and direction marks are ignored.
 
-Scanning is vectorised: all message bodies are joined into one bytes string separated by NUL
-(which the container check guarantees never occurs in a chat), and one compiled pattern per table
-is run over it, so the Python loop only visits the (few) bodies that match.
+Scanning is vectorised: the bodies are spans of the export's bytes; numpy compares a few bytes
+at each body's start or end with the phrases' own, and the compiled patterns (bounded by the
+body's span) run only on the few bodies that agree.
 """
 
 from __future__ import annotations
@@ -131,19 +131,19 @@ def phrasebook() -> PhraseBook:
         pat = _bytes_pattern(row.phrase, file_group=has_file)
         if not has_file:
             pat = b"(" + pat + b")"
-        alts.append(pat + rb"(?=[\n\x00])")
+        alts.append(pat + rb"(?=\n|\Z)")
         rows.append(("media", row.kind, has_file))
     for row in markers:
         if row.kind == "deleted":
             keys.add(_key(row.phrase))
-            alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")(?=\x00)")
+            alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z")
             rows.append(("deleted", row.kind, False))
     for row in system:
         if row.scope == "anywhere":
             keys.add(_key(row.phrase))
-            alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")(?=\x00)")
+            alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z")
             rows.append(("system", row.kind, False))
-    start = re.compile(rb"\x00" + MK_B + b"*(?:" + b"|".join(alts) + b")")
+    start = re.compile(MK_B + b"*(?:" + b"|".join(alts) + b")")
     edited = [r.phrase.encode() for r in markers if r.kind == "edited"]
     names = {}
     ev_alts = []
@@ -180,17 +180,51 @@ class Classified:
 
 
 def scan(bodies: list[bytes]) -> Classified:
-    """Classify every body by the phrase tables without a per-message Python loop."""
-    book = phrasebook()
+    """Classify a list of bodies (joined by NUL and scanned with `scan_spans`)."""
     n = len(bodies)
     lengths = np.fromiter(map(len, bodies), dtype=np.int64, count=n)
-    # body i occupies joined[starts[i] : starts[i] + lengths[i]], preceded by a NUL
-    starts = np.empty(n, dtype=np.int64)
+    starts = np.zeros(n, dtype=np.int64)
     if n:
-        starts[0] = 1
         np.cumsum(lengths[:-1] + 1, out=starts[1:])
-        starts[1:] += 1
-    joined = b"\x00" + b"\x00".join(bodies) + b"\x00"
+    joined = b"\x00".join(bodies)
+    ends = starts + lengths
+    first_nl = _first_newline(joined, starts, ends)
+    return scan_spans(joined, starts, ends, first_nl)
+
+
+def _first_newline(buf: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    nl = np.flatnonzero(arr == 0x0A)
+    j = np.searchsorted(nl, starts)
+    nxt = np.append(nl, len(buf))[j]
+    return np.minimum(nxt, ends)
+
+
+def _tail_key(arr: np.ndarray, ends: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    """The last ``k`` bytes before each end as an int (-1 where the span is shorter)."""
+    key = np.zeros(len(ends), dtype=np.int64)
+    for j in range(k, 0, -1):
+        key = (key << 8) | arr[np.maximum(ends - j, 0)]
+    return np.where(ends - starts >= k, key, -1)
+
+
+def _int_key(b: bytes) -> int:
+    return int.from_bytes(b, "big")
+
+
+def scan_spans(
+    buf: bytes, starts: np.ndarray, ends: np.ndarray, first_line_ends: np.ndarray
+) -> Classified:
+    """Classify every body ``buf[starts[i]:ends[i]]`` by the phrase tables.
+
+    Each table is first narrowed with numpy (the first 3 bytes of a body, the last bytes of its
+    first line, its last byte); the regexes then run, bounded by the body's span, only on the
+    few bodies that can match.
+    """
+    book = phrasebook()
+    n = len(starts)
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    last = max(len(arr) - 1, 0)
     media = np.zeros(n, dtype=bool)
     deleted = np.zeros(n, dtype=bool)
     system = np.zeros(n, dtype=bool)
@@ -198,44 +232,49 @@ def scan(bodies: list[bytes]) -> Classified:
     attachment: dict[int, bytes] = {}
     new_body: dict[int, bytes] = {}
     targets = {"media": media, "deleted": deleted, "system": system}
-    # Prefilter: compare the first 3 bytes of every body (after one leading U+200E) with the
-    # phrases' first 3 bytes in numpy; run the regex only on the few bodies that agree.
-    arr = np.frombuffer(joined + b"\x00\x00\x00\x00\x00\x00", dtype=np.uint8)
-    marked = (arr[starts] == 0xE2) & (arr[starts + 1] == 0x80) & (arr[starts + 2] == 0x8E)
-    off = starts + 3 * marked
-    key = (
-        (arr[off].astype(np.int64) << 16) | (arr[off + 1].astype(np.int64) << 8) | arr[off + 2]
+    if not n or not len(arr):
+        return Classified(media, deleted, system, attachment, edited, new_body,
+                          np.zeros(n, dtype=bool))
+
+    def at(p: np.ndarray) -> np.ndarray:
+        return arr[np.minimum(p, last)].astype(np.int64)
+
+    size = ends - starts
+    marked = (size >= 3) & (at(starts) == 0xE2) & (at(starts + 1) == 0x80) & (
+        at(starts + 2) == 0x8E
     )
-    for i in np.flatnonzero(np.isin(key, book.start_keys)):
-        m = book.start.match(joined, int(starts[i]) - 1)
+    off = starts + 3 * marked
+    key = (at(off) << 16) | (at(off + 1) << 8) | at(off + 2)
+    key = np.where(off + 3 <= ends, key, -1)
+    for i in np.flatnonzero(np.isin(key, book.start_keys)).tolist():
+        m = book.start.match(buf, int(starts[i]), int(ends[i]))
         if m is None:
             continue
         g = m.lastindex or 0
         cat, _kind, has_file = book.start_rows[g - 1]
         targets[cat][i] = True
         if has_file:
-            attachment[int(i)] = m.group(g)
+            attachment[i] = m.group(g)
     for suffix, full in book.suffix_media:
-        pos = joined.find(suffix)
-        while pos >= 0:
-            end = pos + len(suffix)
-            if joined[end : end + 1] in (b"\n", b"\x00"):
-                i = int(np.searchsorted(starts, pos, side="right")) - 1
-                m = full.fullmatch(joined, int(starts[i]), end)
-                if m is not None:
-                    media[i] = True
-                    attachment[int(i)] = m.group(1)
-            pos = joined.find(suffix, end)
+        k = min(len(suffix), 4)
+        tail = _tail_key(arr, first_line_ends, starts, k)
+        for i in np.flatnonzero(tail == _int_key(suffix[-k:])).tolist():
+            s, e = int(starts[i]), int(first_line_ends[i])
+            if not buf.endswith(suffix, s, e):
+                continue
+            m = full.fullmatch(buf, s, e)
+            if m is not None:
+                media[i] = True
+                attachment[i] = m.group(1)
     for marker in book.edited:
-        pos = joined.find(marker)
-        while pos >= 0:
-            end = pos + len(marker)
-            if joined[end : end + 1] == b"\x00":
-                i = int(np.searchsorted(starts, pos, side="right")) - 1
-                edited[i] = True
-                body = joined[starts[i] : pos]
-                new_body[i] = _strip_tail(body)
-            pos = joined.find(marker, end)
+        k = min(len(marker), 4)
+        tail = _tail_key(arr, ends, starts, k)
+        for i in np.flatnonzero(tail == _int_key(marker[-k:])).tolist():
+            s, e = int(starts[i]), int(ends[i])
+            if not buf.endswith(marker, s, e):
+                continue
+            edited[i] = True
+            new_body[i] = _strip_tail(buf[s : e - len(marker)])
     return Classified(media, deleted, system, attachment, edited, new_body, marked)
 
 

@@ -1,0 +1,425 @@
+"""Find message headers with numpy instead of a per-line regex.
+
+`headers.header_pattern` describes a header for one `Signature` as a sequence of elements:
+optional direction marks, digit runs of fixed or bounded width, literal text (any of the four
+space characters matching any other), the AM/PM marker. Every element stops at a byte the next
+element cannot start with (a digit run is never followed by a digit, a mark run never by a
+mark), so matching each element greedily, left to right, accepts exactly the lines the
+regex accepts. That lets every line start of the file be tested at once, one element at a
+time, with array operations — and the digit values fall out of the same pass, so dates and
+times never exist as strings.
+
+The one signature where greedy matching could differ from the regex (the year runs straight
+into the hour, no separator) is matched with the regex, line by line (`header_spans_regex`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .headers import SPACES, Signature
+
+_CHUNK = 1 << 23
+_U8_ONES = np.uint64(0x0101010101010101)
+_U8_HIGH = np.uint64(0x8080808080808080)
+_COLON = np.uint64(0x3A3A3A3A3A3A3A3A)
+_NEWLINE = np.uint64(0x0A0A0A0A0A0A0A0A)
+
+
+def positions_of(arr: np.ndarray, byte: int, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Sorted positions of ``byte`` in ``arr[start:stop]`` (chunked: no full-size temporary)."""
+    stop = len(arr) if stop is None else stop
+    out = []
+    for off in range(start, stop, _CHUNK):
+        out.append(np.flatnonzero(arr[off : min(off + _CHUNK, stop)] == byte) + off)
+    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
+@dataclass
+class Headers:
+    """The header lines found, in file order (arrays of one entry per message)."""
+
+    line_index: np.ndarray  # 0-based line number of the header
+    start: np.ndarray  # byte offset of the header's line
+    end: np.ndarray  # byte offset just after the header (where "Name:" would start)
+    fields: np.ndarray  # (n, 3) the three date numbers as written
+    hour: np.ndarray
+    minute: np.ndarray
+    second: np.ndarray
+    ampm: np.ndarray  # int8: 0 none, 1 AM, 2 PM
+
+
+WINDOW = 64  # bytes of each candidate line the matcher looks at (a header is far shorter)
+_ROWS = 1 << 16  # candidates matched per block (a block's window is 4 MiB)
+
+
+class _Matcher:
+    """Vectorised greedy matcher over a block of candidate line starts.
+
+    The first WINDOW bytes of every candidate are copied into one small 2-D array (8 bytes per
+    gather), so each element reads from there instead of the whole file. A candidate whose
+    header would run past the window is flagged ``overflow`` and left to the regex.
+    """
+
+    def __init__(self, buf: bytes, w: np.ndarray, limit: int, pos: np.ndarray) -> None:
+        c = len(pos)
+        win = np.zeros((c, WINDOW // 8), dtype="<u8")
+        for k in range(WINDOW // 8):
+            win[:, k] = _load8(buf, w, pos + 8 * k)
+        flat = win.view(np.uint8).reshape(c, WINDOW)
+        near = np.flatnonzero(pos + WINDOW > limit)
+        for i in near.tolist():  # bytes past the end of the chat text read as 0
+            flat[i, max(limit - int(pos[i]), 0) :] = 0
+        self.flat = flat.reshape(-1)
+        self.base = np.arange(c, dtype=np.int64) * WINDOW
+        self.pos = np.zeros(c, dtype=np.int64)  # relative to the line start
+        self.ok = np.ones(c, dtype=bool)
+        self.overflow = np.zeros(c, dtype=bool)
+
+    def at(self, k: int = 0) -> np.ndarray:
+        q = self.pos + k
+        over = q >= WINDOW
+        if over.any():
+            self.overflow |= over & self.ok
+            q = np.minimum(q, WINDOW - 1)
+            v = self.flat[self.base + q]
+            v[over] = 0
+            return v
+        return self.flat[self.base + q]
+
+    def marks(self) -> None:
+        """Any number of direction marks (3 UTF-8 bytes each)."""
+        while True:
+            b0, b1, b2 = self.at(0), self.at(1), self.at(2)
+            e2 = b0 == 0xE2
+            m = (
+                (e2 & (b1 == 0x80) & ((b2 == 0x8E) | (b2 == 0x8F) | ((b2 >= 0xAA) & (b2 <= 0xAE))))
+                | (e2 & (b1 == 0x81) & (b2 >= 0xA6) & (b2 <= 0xA9))
+                | ((b0 == 0xEF) & (b1 == 0xBB) & (b2 == 0xBF))
+            )
+            m &= self.ok
+            if not m.any():
+                return
+            self.pos += 3 * m
+
+    def space(self, *, optional: bool = False) -> None:
+        """One of U+0020, U+00A0, U+202F, U+2009."""
+        b0 = self.at(0)
+        one = b0 == 0x20
+        two = (b0 == 0xC2) & (self.at(1) == 0xA0)
+        b2 = self.at(2)
+        three = (b0 == 0xE2) & (self.at(1) == 0x80) & ((b2 == 0xAF) | (b2 == 0x89))
+        width = one * 1 + two * 2 + three * 3
+        if not optional:
+            self.ok &= width > 0
+        self.pos += width
+
+    def literal(self, text: str) -> None:
+        for ch in text:
+            if ch in SPACES:
+                self.space()
+                continue
+            for k, byte in enumerate(ch.encode()):
+                self.ok &= self.at(k) == byte
+            self.pos += len(ch.encode())
+
+    def digit(self, non_ascii: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(is a digit, its value) at the current position; does not move."""
+        b0 = self.at(0)
+        val = b0.astype(np.int64) - 0x30
+        isd = (val >= 0) & (val <= 9)
+        if non_ascii:
+            b1 = self.at(1).astype(np.int64)
+            a = (b0 == 0xD9) & (b1 >= 0xA0) & (b1 <= 0xA9)
+            e = (b0 == 0xDB) & (b1 >= 0xB0) & (b1 <= 0xB9)
+            val = np.where(a, b1 - 0xA0, np.where(e, b1 - 0xB0, val))
+            width = np.where(a | e, 2, 1)
+            return isd | a | e, val, width
+        return isd, val, 1
+
+    def digits(self, lo: int, hi: int, non_ascii: bool, *, step: int = 1) -> np.ndarray:
+        """``lo`` required digits, then greedily up to ``hi`` in groups of ``step``."""
+        value = np.zeros(len(self.pos), dtype=np.int64)
+        for _ in range(lo):
+            isd, val, width = self.digit(non_ascii)
+            self.ok &= isd
+            value = value * 10 + np.where(isd, val, 0)
+            self.pos += width
+        extra = hi - lo
+        while extra > 0:
+            # an optional group of `step` digits is taken only when all of them are there
+            saved = self.pos.copy()
+            take = self.ok.copy()
+            v = value
+            for _ in range(step):
+                isd, val, width = self.digit(non_ascii)
+                take &= isd
+                v = v * 10 + np.where(isd, val, 0)
+                self.pos += width
+            value = np.where(take, v, value)
+            self.pos = np.where(take, self.pos, saved)
+            extra -= step
+            if step == 1 and not take.any():
+                break
+        return value
+
+    def ampm(self) -> np.ndarray:
+        """Optional space, then AM/PM (a.m., a. m., ص, م); returns 1 for AM, 2 for PM."""
+        self.space(optional=True)
+        b0, b1 = self.at(0), self.at(1)
+        arab_am = (b0 == 0xD8) & (b1 == 0xB5)
+        arab_pm = (b0 == 0xD9) & (b1 == 0x85)
+        lower = b0 | 0x20
+        letter = (lower == ord("a")) | (lower == ord("p"))
+        pm = (lower == ord("p")) & letter
+        # letter path: [AaPp] \.? SP? [Mm] \.?
+        lp = self.pos + 1
+        saved = self.pos
+        self.pos = lp
+        self.pos += self.at(0) == ord(".")
+        self.space(optional=True)
+        m_ok = (self.at(0) | 0x20) == ord("m")
+        self.pos += 1
+        self.pos += self.at(0) == ord(".")
+        letter_end = self.pos
+        self.pos = np.where(letter, letter_end, saved + 2)
+        self.ok &= (letter & m_ok) | arab_am | arab_pm
+        return np.where(pm | arab_pm, 2, 1).astype(np.int8)
+
+
+def greedy_safe(sig: Signature) -> bool:
+    """False when the year may run straight into the hour (then only the regex is exact)."""
+    return bool(sig.trailing_dot or sig.mid)
+
+
+def header_spans(buf: bytes, arr: np.ndarray, line_starts: np.ndarray, limit: int,
+                 sig: Signature, pattern: re.Pattern[bytes]) -> Headers:
+    """Test every line start for a header of ``sig`` at once (``pattern`` is the same header as
+    a regex, used for the rare line whose header does not fit the matcher's window)."""
+    # a header starts with a digit, '[', a direction mark or an Arabic-Indic digit
+    first = arr[np.minimum(line_starts, len(arr) - 1)]
+    maybe = ((first >= 0x30) & (first <= 0x39)) | (first == 0x5B) | (first == 0xE2)
+    maybe |= (first == 0xEF) | (first == 0xD9) | (first == 0xDB)
+    maybe &= line_starts < limit
+    cand = np.flatnonzero(maybe)
+    w = words8(buf)
+    parts: list[Headers] = []
+    for lo in range(0, len(cand), _ROWS):
+        idx = cand[lo : lo + _ROWS]
+        parts.append(_match_block(buf, w, line_starts[idx], idx, limit, sig, pattern))
+    return _concat(parts)
+
+
+def _match_block(buf: bytes, w: np.ndarray, starts: np.ndarray, line_index: np.ndarray,
+                 limit: int, sig: Signature, pattern: re.Pattern[bytes]) -> Headers:
+    m = _Matcher(buf, w, limit, starts)
+    na = sig.non_ascii_digits
+    m.marks()
+    if sig.bracket:
+        m.literal("[")
+        m.marks()
+    a = m.digits(4, 4, na) if sig.year_first else m.digits(1, 2, na)
+    m.marks()
+    m.literal(sig.s1)
+    m.marks()
+    b = m.digits(1, 2, na)
+    m.marks()
+    m.literal(sig.s2)
+    m.marks()
+    c = m.digits(1, 2, na) if sig.year_first else m.digits(2, 4, na, step=2)
+    m.marks()
+    if sig.trailing_dot:
+        m.literal(".")
+    m.literal(sig.mid)
+    hour = m.digits(1, 2, na)
+    m.literal(sig.time_sep)
+    minute = m.digits(2, 2, na)
+    if sig.seconds:
+        m.literal(sig.time_sep)
+        second = m.digits(2, 2, na)
+    else:
+        second = np.zeros(len(m.pos), dtype=np.int64)
+    ampm = m.ampm() if sig.ampm else np.zeros(len(m.pos), dtype=np.int8)
+    m.marks()
+    if sig.bracket:
+        m.literal("]")
+        m.space(optional=True)
+    else:
+        m.literal(sig.close)
+    end = starts + m.pos
+    ok = m.ok & ~m.overflow & (end <= limit)
+    got = Headers(
+        line_index=line_index[ok],
+        start=starts[ok],
+        end=end[ok],
+        fields=np.stack([a[ok], b[ok], c[ok]], axis=1),
+        hour=hour[ok],
+        minute=minute[ok],
+        second=second[ok],
+        ampm=ampm[ok],
+    )
+    over = np.flatnonzero(m.overflow)
+    if not len(over):
+        return got
+    slow = header_spans_regex(buf, starts[over], limit, pattern)
+    slow.line_index = line_index[over][slow.line_index]
+    both = _concat([got, slow])
+    order = np.argsort(both.start, kind="stable")
+    return _take(both, order)
+
+
+def _take(h: Headers, idx: np.ndarray) -> Headers:
+    return Headers(*(getattr(h, f)[idx] for f in _FIELDS))
+
+
+def _concat(parts: list[Headers]) -> Headers:
+    if not parts:
+        e = np.empty(0, dtype=np.int64)
+        return Headers(e, e, e, np.empty((0, 3), dtype=np.int64), e, e, e,
+                       np.empty(0, dtype=np.int8))
+    if len(parts) == 1:
+        return parts[0]
+    return Headers(*(np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS))
+
+
+_FIELDS = ("line_index", "start", "end", "fields", "hour", "minute", "second", "ampm")
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NUM = re.compile(r"[0-9]+")
+
+
+def header_spans_regex(buf: bytes, line_starts: np.ndarray, limit: int,
+                       pattern: re.Pattern[bytes]) -> Headers:
+    """The same result as `header_spans`, one regex match per line (exact, slow)."""
+    from .headers import MARK_TABLE
+
+    rows = []
+    for i, p in enumerate(line_starts.tolist()):
+        mt = pattern.match(buf, p, limit)
+        if mt is None:
+            continue
+        d = mt.group(1).decode().translate(MARK_TABLE).translate(_DIGITS)
+        t = mt.group(2).decode().translate(MARK_TABLE).translate(_DIGITS)
+        f = [int(x) for x in _NUM.findall(d)[:3]]
+        tn = [int(x) for x in _NUM.findall(t)[:3]]
+        tail = _NUM.sub("", t).strip(" :.\u00a0\u202f\u2009")
+        ap = 0 if not tail else (2 if tail[0] in "Pp\u0645" else 1)
+        rows.append((i, p, mt.end(), f, tn[0], tn[1], tn[2] if len(tn) > 2 else 0, ap))
+    n = len(rows)
+    if not n:
+        e = np.empty(0, dtype=np.int64)
+        return Headers(e, e, e, np.empty((0, 3), dtype=np.int64), e, e, e,
+                       np.empty(0, dtype=np.int8))
+    cols = list(zip(*rows, strict=True))
+    return Headers(
+        line_index=np.array(cols[0], dtype=np.int64),
+        start=np.array(cols[1], dtype=np.int64),
+        end=np.array(cols[2], dtype=np.int64),
+        fields=np.array(cols[3], dtype=np.int64),
+        hour=np.array(cols[4], dtype=np.int64),
+        minute=np.array(cols[5], dtype=np.int64),
+        second=np.array(cols[6], dtype=np.int64),
+        ampm=np.array(cols[7], dtype=np.int8),
+    )
+
+
+def words8(buf: bytes) -> np.ndarray:
+    """An unaligned little-endian uint64 view: ``w[i]`` is ``buf[i:i+8]`` (i <= len - 8)."""
+    if len(buf) < 8:
+        return np.empty(0, dtype="<u8")
+    return np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
+
+
+def _load8(buf: bytes, w: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The 8 bytes at each position (zero-padded past the end of ``buf``)."""
+    out = w[np.minimum(pos, max(len(w) - 1, 0))] if len(w) else np.zeros(len(pos), "<u8")
+    tail = np.flatnonzero(pos > len(buf) - 8)
+    for i in tail.tolist():
+        p = int(pos[i])
+        out[i] = int.from_bytes(buf[p : p + 8].ljust(8, b"\x00"), "little")
+    return out
+
+
+def _first_byte(x: np.ndarray) -> np.ndarray:
+    """Index of the lowest flagged byte in a SWAR mask (x != 0)."""
+    low = x & (~x + np.uint64(1))
+    return (np.log2(low.astype(np.float64)).astype(np.int64)) >> 3
+
+
+def find_colon(buf: bytes, w: np.ndarray, pos: np.ndarray, limit: int) -> np.ndarray:
+    """Per start position, the first ':' before the end of its line (or -1), 8 bytes a step."""
+    n = len(pos)
+    out = np.full(n, -1, dtype=np.int64)
+    active = np.arange(n)
+    p = pos.copy()
+    for _ in range(32):
+        if not len(active):
+            return out
+        v = _load8(buf, w, p)
+        xc = v ^ _COLON
+        xn = v ^ _NEWLINE
+        hc = (xc - _U8_ONES) & ~xc & _U8_HIGH
+        hn = (xn - _U8_ONES) & ~xn & _U8_HIGH
+        hit = (hc | hn) != 0
+        past = p + 8 >= limit
+        idx = np.flatnonzero(hit | past)
+        if len(idx):
+            h = hc[idx] | hn[idx]
+            k = np.where(h != 0, _first_byte(np.where(h != 0, h, np.uint64(1))), 8)
+            q = p[idx] + k
+            is_colon = (hc[idx] != 0) & (k == _first_byte(np.where(hc[idx] != 0, hc[idx],
+                                                                     np.uint64(1))))
+            found = is_colon & (q < limit)
+            out[active[idx[found]]] = q[found]
+            done = np.zeros(len(active), dtype=bool)
+            done[idx] = True
+            keep = ~done
+            active = active[keep]
+            p = p[keep] + 8
+        else:
+            p = p + 8
+    for j, s in zip(active.tolist(), p.tolist(), strict=True):  # very long lines: plain find
+        nl = buf.find(b"\n", s, limit)
+        stop = limit if nl < 0 else nl
+        c = buf.find(b":", s, stop)
+        out[j] = c
+    return out
+
+
+def factorize_spans(buf: bytes, w: np.ndarray, start: np.ndarray, length: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Exact codes for the byte strings ``buf[start:start+length]`` without making them.
+
+    Strings are compared 8 bytes at a time: each round pairs the codes so far with the next
+    word's codes and renumbers, so equal codes mean equal bytes. Returns (codes, index of the
+    first string with each code).
+    """
+    import pandas as pd
+
+    n = len(start)
+    if not n:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    codes = pd.factorize(length)[0].astype(np.int64)
+    k = 0
+    rows = np.flatnonzero(length > 0)
+    while len(rows):
+        rem = length[rows] - 8 * k
+        v = _load8(buf, w, start[rows] + 8 * k)
+        shift = (np.minimum(rem, 8) * 8).astype(np.uint64)
+        mask = np.where(rem >= 8, np.uint64(0xFFFFFFFFFFFFFFFF),
+                        (np.uint64(1) << np.minimum(shift, np.uint64(63))) - np.uint64(1))
+        v &= mask
+        wc = pd.factorize(v)[0].astype(np.int64)
+        key = codes[rows] * (int(wc.max()) + 1) + wc
+        new = pd.factorize(key)[0].astype(np.int64)
+        codes[rows] = new + int(codes.max()) + 1
+        k += 1
+        rows = rows[length[rows] > 8 * k]
+    codes, _ = pd.factorize(codes)
+    codes = codes.astype(np.int64)
+    _, first = np.unique(codes, return_index=True)
+    return codes, first
