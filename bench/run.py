@@ -51,6 +51,8 @@ HEAVY = ("pandas", "matplotlib", "numpy", "holidays", "dateutil")
 HFORMAT = {"android": "%d/%m/%Y, %H:%M - %name:", "ios": "[%d/%m/%Y, %H:%M:%S] %name:"}
 SECTIONS = ("startup", "reader", "e2e", "scaling", "multi", "profile")
 PEER_TIMEOUT = 420
+PACKAGES = ("chat_review", "consent", "reports")
+SNAPSHOT: Path | None = None
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -412,6 +414,20 @@ def setup_peers() -> str | None:
         return f"could not create .bench-venv ({exc})"
     stamp.touch()
     return None
+
+
+def snapshot_head(dest: Path) -> None:
+    """Export HEAD's packages to `dest` and put it first on every process's import path."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "HEAD", *PACKAGES], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(dest), *filter(None, [os.environ.get("PYTHONPATH")])])
+    sys.path.insert(0, str(dest))
+    global SNAPSHOT
+    SNAPSHOT = dest
 
 
 # -- sections -----------------------------------------------------------------------------------
@@ -800,7 +816,12 @@ class Bench:
     def git_rev(self) -> str:
         r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                            text=True, cwd=ROOT)
-        return r.stdout.strip() or "?"
+        rev = r.stdout.strip() or "?"
+        if SNAPSHOT is not None:
+            return f"{rev} (a snapshot of the commit, not the working tree)"
+        dirty = subprocess.run(["git", "status", "--porcelain", *PACKAGES],
+                               capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        return f"{rev} + uncommitted changes" if dirty else rev
 
     def run(self, sections: list[str]) -> str:
         self.load0 = load()
@@ -830,6 +851,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="comma-separated sections: " + ",".join(SECTIONS))
     ap.add_argument("--no-peers", action="store_true", help="skip whatstk and chat-miner")
     ap.add_argument("--setup-peers", action="store_true", help="(re)create .bench-venv first")
+    ap.add_argument("--worktree", action="store_true",
+                    help="measure the working tree as it is (default: a snapshot of HEAD's "
+                    "chat_review/, consent/ and reports/, so the numbers belong to a commit "
+                    "even while others edit the tree)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     opts, rest = ap.parse_known_args(argv)
     if opts.worker:
@@ -844,6 +869,8 @@ def main(argv: list[str] | None = None) -> int:
         Path(opts.out) / "results.md" if opts.smoke else ROOT / "bench" / "results.md")
     if opts.smoke and opts.out == str(ROOT / "bench" / "out"):
         ap.error("--smoke needs --out DIR (a scratch folder)")
+    if not opts.worktree and not opts.smoke:
+        snapshot_head(Path(opts.out) / "snapshot")
     bench = Bench(opts)
     text = bench.run(sections)
     results.parent.mkdir(parents=True, exist_ok=True)
