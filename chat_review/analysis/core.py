@@ -34,6 +34,7 @@ senders, sources, bursts, flags or staff, never over messages.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 _NS_DAY = 86_400 * 10**9
 _NS_HOUR = 3_600 * 10**9
 _NS_MIN = 60 * 10**9
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _WEEKEND = DAY_TYPES.index("weekend")
 _BANK = DAY_TYPES.index("bank-holiday")
 _SCHOOL = DAY_TYPES.index("school-holiday")
@@ -181,8 +183,10 @@ def _overlap_warnings(chats: Sequence[Chat], tab: _Rows) -> list[str]:
         if sha not in first_by_sha:
             first_by_sha[sha] = name
             continue
-        same = "was given twice" if first_by_sha[sha] == name else (
-            f"is the same file as {first_by_sha[sha]}"
+        same = (
+            "was given twice"
+            if first_by_sha[sha] == name
+            else (f"is the same file as {first_by_sha[sha]}")
         )
         out.append(f"{name}: {same}; its messages are counted twice, so analyse it once.")
     # cheap integer keys first; texts are compared only where time and sender coincide
@@ -263,29 +267,48 @@ def _staff_entries(staff: Sequence[StaffMember]) -> list[Entry]:
 # -- the analysis -------------------------------------------------------------------------------
 
 
-def analyse(
-    chats: list[Chat],
-    config: Config,
-    *,
-    excerpts: bool = False,
-    progress: Progress = None,
-) -> Findings:
-    """Turn one or more parsed exports into `Findings` under the given settings.
+def _day(day_number: int) -> date:
+    """A day number (days since 1970-01-01) as a date."""
+    return date.fromordinal(_EPOCH_ORDINAL + int(day_number))
 
-    Several exports (e.g. one member of staff's one-to-one chats) are combined into one set of
-    findings; every burst, flag and staff contact keeps the export it came from. ``excerpts``
-    adds short message excerpts to review flags (off by default: data minimisation).
-    ``progress`` is called with a step name (see ``STEPS``) between the major steps.
-    An empty input, or exports with no messages, gives valid empty findings.
-    """
-    chats = list(chats)
-    cal = config.calendar
-    _step(progress, "combine")
-    sources = [_source_info(c) for c in chats]
-    src_names = [c.meta.source_name for c in chats]
-    warnings = [w for c in chats for w in _source_warnings(c)]
+
+@dataclass
+class _Prepared:
+    """The messages written by people, as arrays, with everything the steps share."""
+
+    tab: _Rows
+    period: Period
+    day0: int | None  # day number of the period's first day
+    day1: int | None
+    ts: np.ndarray  # datetime64[ns]
+    ts_ns: np.ndarray
+    inside: np.ndarray  # in working hours
+    outside: np.ndarray
+    day_code: np.ndarray  # index into DAY_TYPES
+    di: np.ndarray  # day index within the period
+    hour: np.ndarray
+    weekday: np.ndarray
+    late: np.ndarray
+    codes: np.ndarray  # dense sender code, index into names
+    names: list[str]
+    is_staff: np.ndarray  # per sender code
+    roster: dict[str, StaffMember | None]
+    src_names: list[str]
+
+    @property
+    def n(self) -> int:
+        return len(self.ts)
+
+    @property
+    def ndays(self) -> int:
+        return self.period.days
+
+
+def _prepare(
+    chats: Sequence[Chat], config: Config, warnings: list[str]
+) -> tuple[_Prepared, dict[str, int]]:
+    """Combine the exports, keep what people wrote, and work the calendar out once."""
     tab = _Rows(chats)
-
     kind_counts = np.bincount(tab.kind[tab.kind >= 0], minlength=len(tab.kinds))
     counts_by_kind = {k: int(kind_counts[i]) for i, k in enumerate(tab.kinds)}
 
@@ -294,91 +317,102 @@ def analyse(
         warnings.append(
             f"{int(nat.sum())} messages had no readable time and were left out of the counts."
         )
+    day0 = day1 = None
+    period = Period(None, None, 0)
     if (~nat).any():
-        first_ns = int(tab.ts[~nat].astype(np.int64).min())
-        last_ns = int(tab.ts[~nat].astype(np.int64).max())
+        stamps = tab.ts[~nat].astype(np.int64)
+        first_ns, last_ns = int(stamps.min()), int(stamps.max())
         day0, day1 = first_ns // _NS_DAY, last_ns // _NS_DAY
         period = Period(
             _dt(np.datetime64(first_ns, "ns")),
             _dt(np.datetime64(last_ns, "ns")),
             int(day1 - day0 + 1),
         )
-    else:
-        day0 = day1 = None
-        period = Period(None, None, 0)
 
-    system = tab.kinds.index("system")
-    tab.take((tab.kind != system) & (tab.sender >= 0) & ~nat)
-    n = len(tab.ts)
-    ts = tab.ts
-    ts_ns = ts.astype(np.int64)
+    tab.take((tab.kind != tab.kinds.index("system")) & (tab.sender >= 0) & ~nat)
     if len(chats) > 1:
         warnings += _overlap_warnings(chats, tab)
 
-    # -- calendar, once per message ------------------------------------------------------------
-    _step(progress, "calendar")
-    inside, day_code = cal.classify(ts)
-    outside = ~inside
+    ts = tab.ts
+    ts_ns = ts.astype(np.int64)
+    inside, day_code = config.calendar.classify(ts)
     days_abs = ts_ns // _NS_DAY
     tod = ts_ns - days_abs * _NS_DAY
-    di = days_abs - (day0 if day0 is not None else 0)
-    ndays = period.days
-    weekday = (days_abs + 3) % 7
-    hour = tod // _NS_HOUR
     ln_start, ln_end = _tod_ns(config.late_night_start), _tod_ns(config.late_night_end)
-    if ln_start > ln_end:
+    if ln_start > ln_end:  # the window crosses midnight
         late = (tod >= ln_start) | (tod < ln_end)
     else:
         late = (tod >= ln_start) & (tod < ln_end)
-    weekend = day_code == _WEEKEND
-    holiday = (day_code == _BANK) | (day_code == _SCHOOL)
 
-    # -- senders ------------------------------------------------------------------------------
-    _step(progress, "senders")
     # only people who wrote something in the analysed rows, numbered densely
     used = np.flatnonzero(np.bincount(tab.sender, minlength=len(tab.names)))
     dense = np.full(len(tab.names), -1, dtype=np.int64)
     dense[used] = np.arange(len(used))
-    codes = dense[tab.sender]
     names = [tab.names[int(i)] for i in used]
-    nsend = len(names)
     roster = {nm: config.staff_for_sender(nm) for nm in names}
-    is_staff = np.array([roster[nm] is not None for nm in names], dtype=bool)
+    prepared = _Prepared(
+        tab=tab,
+        period=period,
+        day0=day0,
+        day1=day1,
+        ts=ts,
+        ts_ns=ts_ns,
+        inside=inside,
+        outside=~inside,
+        day_code=day_code,
+        di=days_abs - (day0 if day0 is not None else 0),
+        hour=tod // _NS_HOUR,
+        weekday=(days_abs + 3) % 7,  # day 0 was a Thursday
+        late=late,
+        codes=dense[tab.sender],
+        names=names,
+        is_staff=np.array([roster[nm] is not None for nm in names], dtype=bool),
+        roster=roster,
+        src_names=[c.meta.source_name for c in chats],
+    )
+    return prepared, counts_by_kind
+
+
+def _sender_grids(p: _Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Messages per sender and day (all, and out of hours): two senders x days matrices."""
+    nsend, ndays = len(p.names), p.ndays
+    key = p.codes * ndays + p.di
+    grid = np.bincount(key, minlength=nsend * ndays).reshape(nsend, ndays)
+    grid_out = np.bincount(key[p.outside], minlength=nsend * ndays).reshape(nsend, ndays)
+    return grid, grid_out
+
+
+def _sender_stats(p: _Prepared, grid: np.ndarray) -> list[SenderStats]:
+    """Per-sender figures, most messages first."""
+    nsend = len(p.names)
 
     def per_sender(mask: np.ndarray | None = None) -> np.ndarray:
-        c = codes if mask is None else codes[mask]
+        c = p.codes if mask is None else p.codes[mask]
         return np.bincount(c, minlength=nsend).astype(np.int64)
 
     count = per_sender()
-    ooh = per_sender(outside)
-    wknd = per_sender(weekend)
-    hol = per_sender(holiday)
-    latec = per_sender(late)
-    grid = np.bincount(codes * ndays + di, minlength=nsend * ndays).reshape(nsend, max(ndays, 0))
-    grid_out = np.bincount(
-        codes[outside] * ndays + di[outside], minlength=nsend * ndays
-    ).reshape(nsend, max(ndays, 0))
-    first_last = pd.DataFrame({"c": codes, "t": ts}).groupby("c")["t"].agg(["min", "max"])
-
-    senders: list[SenderStats] = []
-    for i, nm in enumerate(names):
+    ooh = per_sender(p.outside)
+    weekend = per_sender(p.day_code == _WEEKEND)
+    holiday = per_sender((p.day_code == _BANK) | (p.day_code == _SCHOOL))
+    late = per_sender(p.late)
+    first_last = pd.DataFrame({"c": p.codes, "t": p.ts}).groupby("c")["t"].agg(["min", "max"])
+    senders = []
+    for i, name in enumerate(p.names):
         row = grid[i]
         active = row[row > 0]
-        busiest = int(row.argmax())
+        busiest = int(row.argmax())  # the earliest of equally busy days
         senders.append(
             SenderStats(
-                sender=nm,
-                is_staff=bool(is_staff[i]),
+                sender=name,
+                is_staff=bool(p.is_staff[i]),
                 messages=int(count[i]),
                 out_of_hours=int(ooh[i]),
                 out_of_hours_share=float(ooh[i] / count[i]) if count[i] else 0.0,
-                weekend=int(wknd[i]),
-                holiday=int(hol[i]),
-                late_night=int(latec[i]),
+                weekend=int(weekend[i]),
+                holiday=int(holiday[i]),
+                late_night=int(late[i]),
                 active_days=int(active.size),
-                busiest_day=(
-                    date.fromordinal(date(1970, 1, 1).toordinal() + int(day0) + busiest)
-                ),
+                busiest_day=_day(int(p.day0 or 0) + busiest),
                 busiest_day_count=int(row[busiest]),
                 median_per_active_day=float(np.median(active)),
                 first=_dt(first_last.loc[i, "min"]),
@@ -386,21 +420,28 @@ def analyse(
             )
         )
     senders.sort(key=lambda s: (-s.messages, s.sender))
-    participants = [Participant(s.sender, s.is_staff, s.messages) for s in senders]
+    return senders
 
-    # -- timelines and the weekday x hour matrix ----------------------------------------------
-    _step(progress, "timeline")
-    dates = (
-        pd.date_range(
-            pd.Timestamp(int(day0) * _NS_DAY), periods=ndays, freq="D", name="date", unit="ns"
+
+def _timelines(
+    p: _Prepared, grid: np.ndarray, grid_out: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """daily, daily_by_sender, weekday_hour, weekday_hour_by_sender (see `Findings`)."""
+    ndays, nsend = p.ndays, len(p.names)
+    if ndays:
+        dates = pd.date_range(
+            pd.Timestamp(int(p.day0 or 0) * _NS_DAY),
+            periods=ndays,
+            freq="D",
+            name="date",
+            unit="ns",
         )
-        if ndays
-        else pd.DatetimeIndex([], dtype="datetime64[ns]", name="date")
-    )
+    else:
+        dates = pd.DatetimeIndex([], dtype="datetime64[ns]", name="date")
     daily = pd.DataFrame(
         {
-            "in_hours": np.bincount(di[inside], minlength=ndays).astype(np.int64),
-            "out_of_hours": np.bincount(di[outside], minlength=ndays).astype(np.int64),
+            "in_hours": np.bincount(p.di[p.inside], minlength=ndays).astype(np.int64),
+            "out_of_hours": np.bincount(p.di[p.outside], minlength=ndays).astype(np.int64),
         },
         index=dates,
     )
@@ -408,230 +449,227 @@ def analyse(
     daily_by_sender = pd.DataFrame(
         {
             "date": dates[dc] if len(dates) else pd.DatetimeIndex([], dtype="datetime64[ns]"),
-            "sender": pd.Series([names[i] for i in sc], dtype=object),
+            "sender": pd.Series([p.names[i] for i in sc], dtype=object),
             "in_hours": (grid - grid_out)[sc, dc].astype(np.int64),
             "out_of_hours": grid_out[sc, dc].astype(np.int64),
         }
     )
-    daily_by_sender = daily_by_sender.sort_values(["date", "sender"], kind="stable").reset_index(
-        drop=True
-    )
-    cell = weekday * 24 + hour
+    daily_by_sender = daily_by_sender.sort_values(["date", "sender"], kind="stable")
+    cell = p.weekday * 24 + p.hour
     weekday_hour = pd.DataFrame(
         np.bincount(cell, minlength=168).astype(np.int64).reshape(7, 24),
         index=pd.RangeIndex(7, name="weekday"),
         columns=pd.RangeIndex(24, name="hour"),
     )
-    wh = np.bincount(codes * 168 + cell, minlength=nsend * 168).reshape(nsend, 168)
+    wh = np.bincount(p.codes * 168 + cell, minlength=nsend * 168).reshape(nsend, 168)
     s_i, c_i = np.nonzero(wh)
     weekday_hour_by_sender = pd.DataFrame(
         {
-            "sender": pd.Series([names[i] for i in s_i], dtype=object),
+            "sender": pd.Series([p.names[i] for i in s_i], dtype=object),
             "weekday": (c_i // 24).astype(np.int64),
             "hour": (c_i % 24).astype(np.int64),
             "count": wh[s_i, c_i].astype(np.int64),
         }
     )
+    return daily, daily_by_sender.reset_index(drop=True), weekday_hour, weekday_hour_by_sender
 
-    # -- staff: one-to-one chats and mentions -------------------------------------------------
-    _step(progress, "staff")
-    src = tab.src
-    pairs = np.unique(src * max(nsend, 1) + codes) if n else np.array([], dtype=np.int64)
-    senders_in: dict[int, list[int]] = {}
-    for p in pairs.tolist():
-        senders_in.setdefault(p // max(nsend, 1), []).append(p % max(nsend, 1))
-    direct_staff: dict[int, str] = {}  # source index -> roster name
-    direct_other: dict[int, int] = {}  # source index -> sender code of the other person
+
+def _chat_types(p: _Prepared, sources: list[SourceInfo], warnings: list[str]) -> dict[int, int]:
+    """Set each source's chat type and staff member; return {source index: sender code of
+    the other person} for one-to-one chats with exactly one member of staff."""
+    nsend = max(len(p.names), 1)
+    src = p.tab.src
+    pairs = np.unique(src * nsend + p.codes) if p.n else np.array([], dtype=np.int64)
+    members_of: dict[int, list[int]] = {}
+    for pair in pairs.tolist():
+        members_of.setdefault(pair // nsend, []).append(pair % nsend)
+    other_of: dict[int, int] = {}
     for i, info in enumerate(sources):
-        members = senders_in.get(i, [])
+        members = members_of.get(i, [])
         info.chat_type = {0: None, 1: "one-sender", 2: "one-to-one"}.get(len(members), "group")
-        if len(members) == 1 and not is_staff[members[0]]:
+        if len(members) == 1 and not p.is_staff[members[0]]:
             warnings.append(
-                f"{info.name}: only {names[members[0]]} wrote in this chat, so chat-review "
+                f"{info.name}: only {p.names[members[0]]} wrote in this chat, so chat-review "
                 "cannot tell whether it is a one-to-one chat with a member of staff; their "
                 "messages are not counted as direct contact with staff."
             )
-        if len(members) == 2:
-            staff_side = [c for c in members if is_staff[c]]
-            if len(staff_side) == 1:
-                other = members[0] if members[1] == staff_side[0] else members[1]
-                member = roster[names[staff_side[0]]]
-                assert member is not None
-                direct_staff[i] = member.name
-                direct_other[i] = other
-                info.staff = member.name
+        staff_side = [c for c in members if p.is_staff[c]]
+        if len(members) == 2 and len(staff_side) == 1:
+            member = p.roster[p.names[staff_side[0]]]
+            assert member is not None
+            info.staff = member.name
+            other_of[i] = members[0] if members[1] == staff_side[0] else members[1]
+    return other_of
 
-    scanned = np.isin(tab.kind, [tab.kinds.index(k) for k in _SCANNED_KINDS])
-    scan_pos = np.flatnonzero(scanned)
+
+def _term_hits(p: _Prepared, config: Config) -> pd.DataFrame:
+    """Lexicon terms and staff names/phones found in text and media messages; column ``row``
+    is the message's position in the prepared arrays."""
+    tab = p.tab
+    scan_pos = np.flatnonzero(np.isin(tab.kind, [tab.kinds.index(k) for k in _SCANNED_KINDS]))
     lex = config.lexicon
-    entries = [
-        Entry(term, cat, term) for cat, terms in lex.categories.items() for term in terms
-    ] + _staff_entries(config.staff)
-    matcher = TermMatcher(entries)
-    texts = tab.text
-    hits = matcher.scan(texts[scan_pos])
+    entries = [Entry(t, cat, t) for cat, terms in lex.categories.items() for t in terms]
+    matcher = TermMatcher(entries + _staff_entries(config.staff))
+    hits = matcher.scan(tab.text[scan_pos])
     hits["row"] = scan_pos[hits["pos"].to_numpy()] if len(hits) else np.array([], np.int64)
-    staff_hits = hits[hits["category"] == STAFF_CATEGORY]
-    staff_hits = staff_hits[~is_staff[codes[staff_hits["row"].to_numpy()]]]
-    staff_hits = staff_hits.drop_duplicates(["row", "label"])
+    return hits
 
-    # contact events: (row, staff, mode)
-    ev_rows: list[np.ndarray] = []
-    ev_staff: list[np.ndarray] = []
-    ev_mode: list[str] = []
-    for s_idx, staff_name in direct_staff.items():
-        rows = np.flatnonzero((src == s_idx) & (codes == direct_other[s_idx]))
-        ev_rows.append(rows)
-        ev_staff.append(np.full(len(rows), staff_name, dtype=object))
-        ev_mode += ["direct"] * len(rows)
-    if len(staff_hits):
-        m_rows = staff_hits["row"].to_numpy()
-        m_staff = staff_hits["label"].to_numpy(dtype=object)
-        # a mention of the very person a one-to-one chat is with is already direct contact
-        direct_by_src = np.array([direct_staff.get(i) for i in range(len(sources))], dtype=object)
-        d_of_row = direct_by_src[src[m_rows]]
-        keep = d_of_row != m_staff
-        staff_hits = staff_hits[keep]  # the staff-named review flags are these mentions
-        ev_rows.append(m_rows[keep])
-        ev_staff.append(m_staff[keep])
-        ev_mode += ["mention"] * int(keep.sum())
-    contact_row = np.zeros(n, dtype=bool)
-    staff_contact: list[StaffContact] = []
-    if ev_rows and sum(len(r) for r in ev_rows):
-        rows = np.concatenate(ev_rows)
-        contact_row[rows] = True
-        ev = pd.DataFrame(
-            {
-                "row": rows,
-                "sender": codes[rows],
-                "staff": np.concatenate(ev_staff),
-                "mode": np.array(ev_mode, dtype=object),
-                "out": outside[rows],
-                "day": di[rows],
-                "hour": hour[rows],
-                "src": src[rows],
-            }
-        )
-        for (sc_, st_, mode_), g in ev.groupby(["sender", "staff", "mode"], sort=True):
-            by_day_counts = g["day"].value_counts().sort_index()
-            staff_contact.append(
-                StaffContact(
-                    sender=names[int(sc_)],
-                    staff=str(st_),
-                    mode=str(mode_),
-                    contacts=len(g),
-                    out_of_hours=int(g["out"].sum()),
-                    by_day={
-                        date.fromordinal(
-                            date(1970, 1, 1).toordinal() + int(day0) + int(d)
-                        ).isoformat(): int(c)
-                        for d, c in by_day_counts.items()
-                    },
-                    by_hour=[int(x) for x in np.bincount(g["hour"], minlength=24)],
-                    sources=sorted({src_names[int(s)] for s in g["src"].unique()}),
-                )
+
+def _staff_contact(
+    p: _Prepared, sources: list[SourceInfo], other_of: dict[int, int], hits: pd.DataFrame
+) -> tuple[list[StaffContact], np.ndarray, pd.DataFrame]:
+    """Direct contact (one-to-one chats with staff) and mentions (naming staff elsewhere).
+
+    Returns the contacts, a per-message "is contact with staff" mask (for bursts), and the
+    mention hits (for staff-named flags)."""
+    src = p.tab.src
+    mentions = hits[hits["category"] == STAFF_CATEGORY]
+    mentions = mentions[~p.is_staff[p.codes[mentions["row"].to_numpy()]]]
+    mentions = mentions.drop_duplicates(["row", "label"])
+    # a mention of the very person a one-to-one chat is with is already direct contact
+    direct_by_src = np.array(
+        [s.staff if i in other_of else None for i, s in enumerate(sources)] + [None], dtype=object
+    )
+    m_rows = mentions["row"].to_numpy()
+    m_staff = mentions["label"].to_numpy(dtype=object)
+    keep = direct_by_src[src[m_rows]] != m_staff if len(m_rows) else np.zeros(0, bool)
+    mentions = mentions[keep]
+
+    rows_parts = [m_rows[keep]]
+    staff_parts = [m_staff[keep]]
+    mode_parts = [np.full(int(keep.sum()), "mention", dtype=object)]
+    for i, other in other_of.items():
+        rows = np.flatnonzero((src == i) & (p.codes == other))
+        rows_parts.append(rows)
+        staff_parts.append(np.full(len(rows), sources[i].staff, dtype=object))
+        mode_parts.append(np.full(len(rows), "direct", dtype=object))
+    rows = np.concatenate(rows_parts).astype(np.int64)
+    contact_row = np.zeros(p.n, dtype=bool)
+    contact_row[rows] = True
+    if not len(rows):
+        return [], contact_row, mentions
+
+    ev = pd.DataFrame(
+        {
+            "sender": p.codes[rows],
+            "staff": np.concatenate(staff_parts),
+            "mode": np.concatenate(mode_parts),
+            "out": p.outside[rows],
+            "day": p.di[rows],
+            "hour": p.hour[rows],
+            "src": src[rows],
+        }
+    )
+    contacts = []
+    for (sender, staff, mode), g in ev.groupby(["sender", "staff", "mode"], sort=True):
+        per_day = g["day"].value_counts().sort_index()
+        contacts.append(
+            StaffContact(
+                sender=p.names[int(sender)],
+                staff=str(staff),
+                mode=str(mode),
+                contacts=len(g),
+                out_of_hours=int(g["out"].sum()),
+                by_day={
+                    _day(int(p.day0 or 0) + int(d)).isoformat(): int(c) for d, c in per_day.items()
+                },
+                by_hour=[int(x) for x in np.bincount(g["hour"], minlength=24)],
+                sources=sorted({p.src_names[int(s)] for s in g["src"].unique()}),
             )
-        staff_contact.sort(key=lambda c: (-c.contacts, c.staff, c.sender, c.mode))
-
-    # -- bursts -------------------------------------------------------------------------------
-    _step(progress, "bursts")
-    lines = tab.line
-    bursts: list[Burst] = []
-    if n:
-        group = src * nsend + codes
-        order = np.lexsort((lines, ts_ns, group))
-        bid = find_bursts(
-            group[order], ts_ns[order], config.burst_min_messages, config.burst_window_minutes
         )
-        inb = bid >= 0
-        if inb.any():
-            rows_b = order[inb]
-            ids = bid[inb]
-            nb = int(ids.max()) + 1
-            b_count = np.bincount(ids, minlength=nb)
-            b_out = np.bincount(ids, weights=outside[rows_b], minlength=nb).astype(np.int64)
-            b_staff = np.bincount(ids, weights=contact_row[rows_b], minlength=nb) > 0
-            bounds = np.concatenate(([0], np.cumsum(b_count)))
-            line_chunks = np.split(lines[rows_b], bounds[1:-1])
-            first_rows = rows_b[bounds[:-1]]
-            last_rows = rows_b[bounds[1:] - 1]
-            b_start = _pydatetimes(ts[first_rows])
-            b_end = _pydatetimes(ts[last_rows])
-            for b in range(nb):
-                fr = int(first_rows[b])
-                bursts.append(
-                    Burst(
-                        sender=names[int(codes[fr])],
-                        start=b_start[b],
-                        end=b_end[b],
-                        count=int(b_count[b]),
-                        lines=[int(x) for x in line_chunks[b]],
-                        source=src_names[int(src[fr])],
-                        out_of_hours=int(b_out[b]),
-                        at_staff=bool(b_staff[b]),
-                    )
-                )
-            bursts.sort(key=lambda b: (b.start, b.source, b.lines[0]))
+    contacts.sort(key=lambda c: (-c.contacts, c.staff, c.sender, c.mode))
+    return contacts, contact_row, mentions
 
-    # -- review flags -------------------------------------------------------------------------
-    _step(progress, "flags")
-    flag_hits = hits
-    if not lex.staff_named or not len(flag_hits):
-        flag_hits = flag_hits[flag_hits["category"] != STAFF_CATEGORY]
-    else:
-        flag_hits = pd.concat(
-            [flag_hits[flag_hits["category"] != STAFF_CATEGORY], staff_hits], ignore_index=True
+
+def _bursts(p: _Prepared, contact_row: np.ndarray, config: Config) -> list[Burst]:
+    """Bursts per sender and chat (see `find_bursts`), in time order."""
+    if not p.n:
+        return []
+    src, lines = p.tab.src, p.tab.line
+    group = src * len(p.names) + p.codes
+    order = np.lexsort((lines, p.ts_ns, group))
+    bid = find_bursts(
+        group[order], p.ts_ns[order], config.burst_min_messages, config.burst_window_minutes
+    )
+    inb = bid >= 0
+    if not inb.any():
+        return []
+    rows = order[inb]
+    ids = bid[inb]
+    nb = int(ids.max()) + 1
+    count = np.bincount(ids, minlength=nb)
+    out = np.bincount(ids, weights=p.outside[rows], minlength=nb).astype(np.int64)
+    at_staff = np.bincount(ids, weights=contact_row[rows], minlength=nb) > 0
+    bounds = np.concatenate(([0], np.cumsum(count)))
+    line_chunks = np.split(lines[rows], bounds[1:-1])
+    first_rows = rows[bounds[:-1]]
+    starts = _pydatetimes(p.ts[first_rows])
+    ends = _pydatetimes(p.ts[rows[bounds[1:] - 1]])
+    bursts = [
+        Burst(
+            sender=p.names[int(p.codes[fr])],
+            start=starts[b],
+            end=ends[b],
+            count=int(count[b]),
+            lines=[int(x) for x in line_chunks[b]],
+            source=p.src_names[int(src[fr])],
+            out_of_hours=int(out[b]),
+            at_staff=bool(at_staff[b]),
         )
-    flag_hits = flag_hits.sort_values(["row", "start"], kind="stable").drop_duplicates(
+        for b, fr in enumerate(first_rows.tolist())
+    ]
+    bursts.sort(key=lambda b: (b.start, b.source, b.lines[0]))
+    return bursts
+
+
+def _flags(
+    p: _Prepared, hits: pd.DataFrame, mentions: pd.DataFrame, config: Config, excerpts: bool
+) -> list[ReviewFlag]:
+    """One flag per message and category (the first term in it), in time order."""
+    chosen = hits[hits["category"] != STAFF_CATEGORY]
+    if config.lexicon.staff_named and len(mentions):
+        chosen = pd.concat([chosen, mentions], ignore_index=True)
+    chosen = chosen.sort_values(["row", "start"], kind="stable").drop_duplicates(
         ["row", "category"]
     )
-    flags: list[ReviewFlag] = []
-    if len(flag_hits):
-        f_rows = flag_hits["row"].to_numpy()
-        # time order, then export, line and category (a stable numpy sort, no Python key)
-        order_f = np.lexsort(
-            (
-                flag_hits["category"].to_numpy(dtype=str),
-                lines[f_rows],
-                src[f_rows],
-                ts_ns[f_rows],
-            )
+    if not len(chosen):
+        return []
+    rows = chosen["row"].to_numpy()
+    lines, src = p.tab.line, p.tab.src
+    # time order, then export, line and category (a numpy sort, no Python key)
+    order = np.lexsort(
+        (chosen["category"].to_numpy(dtype=str), lines[rows], src[rows], p.ts_ns[rows])
+    )
+    chosen, rows = chosen.iloc[order], rows[order]
+    times = _pydatetimes(p.ts[rows])
+    texts = p.tab.text[rows] if excerpts else None
+    return [
+        ReviewFlag(
+            timestamp=times[j],
+            sender=p.names[int(p.codes[r])],
+            line=int(lines[r]),
+            source=p.src_names[int(src[r])],
+            category=str(category),
+            term=str(term),
+            excerpt=excerpt(str(texts[j]), int(start)) if texts is not None else None,
         )
-        flag_hits = flag_hits.iloc[order_f]
-        f_rows = f_rows[order_f]
-        f_time = _pydatetimes(ts[f_rows])
-        f_text = texts[f_rows] if excerpts else None
-        for j, (r, cat, term, start) in enumerate(
+        for j, (r, category, term, start) in enumerate(
             zip(
-                f_rows.tolist(),
-                flag_hits["category"].tolist(),
-                flag_hits["label"].tolist(),
-                flag_hits["start"].tolist(),
+                rows.tolist(),
+                chosen["category"].tolist(),
+                chosen["label"].tolist(),
+                chosen["start"].tolist(),
                 strict=True,
             )
-        ):
-            flags.append(
-                ReviewFlag(
-                    timestamp=f_time[j],
-                    sender=names[int(codes[r])],
-                    line=int(lines[r]),
-                    source=src_names[int(src[r])],
-                    category=str(cat),
-                    term=str(term),
-                    excerpt=excerpt(str(f_text[j]), int(start)) if f_text is not None else None,
-                )
-            )
+        )
+    ]
 
-    # -- settings and calendar ------------------------------------------------------------------
-    if day0 is not None:
-        d_first = date.fromordinal(date(1970, 1, 1).toordinal() + int(day0))
-        d_last = date.fromordinal(date(1970, 1, 1).toordinal() + int(day1))
-        calendar = cal.describe(d_first, d_last)
-    else:
-        calendar = cal.describe(date.today(), date.today())
-        calendar.update({"from": None, "to": None, "bank_holidays": [], "closures": []})
+
+def _settings(config: Config, excerpts: bool) -> dict[str, Any]:
+    """The rules applied, in words a report can quote."""
+    lex = config.lexicon
     nmin, mwin = config.burst_min_messages, config.burst_window_minutes
-    settings: dict[str, Any] = {
+    return {
         "burst": {
             "min_messages": nmin,
             "within_minutes": mwin,
@@ -658,12 +696,60 @@ def analyse(
         ),
         "flags_note": "a flag is a prompt for a human to read the message, never a verdict",
     }
+
+
+def analyse(
+    chats: list[Chat],
+    config: Config,
+    *,
+    excerpts: bool = False,
+    progress: Progress = None,
+) -> Findings:
+    """Turn one or more parsed exports into `Findings` under the given settings.
+
+    Several exports (e.g. one member of staff's one-to-one chats) are combined into one set of
+    findings; every burst, flag and staff contact keeps the export it came from. ``excerpts``
+    adds short message excerpts to review flags (off by default: data minimisation).
+    ``progress`` is called with each name in ``STEPS``, in order, as the step starts.
+    An empty input, or exports with no messages, gives valid empty findings.
+    """
+    chats = list(chats)
+    _step(progress, "combine")
+    sources = [_source_info(c) for c in chats]
+    warnings = [w for c in chats for w in _source_warnings(c)]
+    p, counts_by_kind = _prepare(chats, config, warnings)
+
+    _step(progress, "calendar")
+    if p.day0 is not None:
+        calendar = config.calendar.describe(_day(p.day0), _day(int(p.day1 or p.day0)))
+    else:
+        calendar = config.calendar.describe(date.today(), date.today())
+        calendar.update({"from": None, "to": None, "bank_holidays": [], "closures": []})
+
+    _step(progress, "senders")
+    grid, grid_out = _sender_grids(p)
+    senders = _sender_stats(p, grid)
+
+    _step(progress, "timeline")
+    daily, daily_by_sender, weekday_hour, weekday_hour_by_sender = _timelines(p, grid, grid_out)
+
+    _step(progress, "staff")
+    other_of = _chat_types(p, sources, warnings)
+    hits = _term_hits(p, config)
+    staff_contact, contact_row, mentions = _staff_contact(p, sources, other_of, hits)
+
+    _step(progress, "bursts")
+    bursts = _bursts(p, contact_row, config)
+
+    _step(progress, "flags")
+    flags = _flags(p, hits, mentions, config, excerpts)
+
     _step(progress, "done")
     return Findings(
         sources=sources,
-        period=period,
+        period=p.period,
         counts_by_kind=counts_by_kind,
-        participants=participants,
+        participants=[Participant(s.sender, s.is_staff, s.messages) for s in senders],
         senders=senders,
         daily_by_sender=daily_by_sender,
         daily=daily,
@@ -673,8 +759,8 @@ def analyse(
         staff_contact=staff_contact,
         flags=flags,
         calendar=calendar,
-        settings=settings,
+        settings=_settings(config, excerpts),
         warnings=warnings,
-        total_messages=int(n),
-        out_of_hours_messages=int(outside.sum()),
+        total_messages=p.n,
+        out_of_hours_messages=int(p.outside.sum()),
     )
