@@ -13,14 +13,15 @@ Definitions (also written into ``Findings.settings`` so a report can quote them)
   order. Every run of N consecutive messages (N = ``burst_min_messages``) whose first and last
   are at most M minutes apart (M = ``burst_window_minutes``; exactly M counts) is a qualifying
   window. Qualifying windows that share at least one message join; each maximal chain is one
-  burst. So a burst has at least N messages, every N consecutive messages in it span at most M
-  minutes, and two bursts never share a message. Messages by other people in between do not
-  break a burst.
-* **One-to-one chat**: exactly two people wrote in it. In a one-to-one chat with a member of
+  burst. So a burst has at least N messages, every message in it belongs to a run of N that
+  took at most M minutes, and two bursts never share a message (a long burst may go on for
+  more than M minutes). Messages by other people in between do not break a burst.
+* **One-to-one chat**: exactly two people wrote in it ("one-sender" when only one did: the
+  other side is then unknown and a warning says so). In a one-to-one chat with a member of
   staff on the roster, every message by the other person is **direct** contact with that
-  member of staff. In any other chat, a message by someone not on the roster that names a
-  member of staff (any name or alias, whole words, any capitals; or ``@`` and their phone
-  number) is a **mention** of them.
+  member of staff. A message by someone not on the roster that names a member of staff (any
+  name or alias, whole words, any capitals; or ``@`` and their phone number) is a **mention**
+  of them, except the member of staff a one-to-one chat is with (that is direct contact).
 * **Review flags**: messages (text or media caption) containing a lexicon term, one flag per
   message and category, with the first matching term. With ``staff_named`` on, every
   mention (as defined above) is also flagged, category ``staff-named``, term the roster name.
