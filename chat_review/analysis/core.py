@@ -675,9 +675,9 @@ def _settings(config: Config, excerpts: bool) -> dict[str, Any]:
             "min_messages": nmin,
             "within_minutes": mwin,
             "rule": (
-                f"at least {nmin} messages by one sender in one chat with every {nmin} in a row "
-                f"sent within {mwin} minutes (first to last); overlapping runs join into one "
-                "burst"
+                f"{nmin} or more messages in a row by one sender in one chat, the first and "
+                f"last of them at most {mwin} minutes apart; runs that share a message join "
+                "into one burst"
             ),
         },
         "late_night": [config.late_night_start, config.late_night_end],
