@@ -320,3 +320,64 @@ def test_staff_view_without_contact_says_so(small):
     text = pdf_text(render_staff_pdf(f, ctx, "Mr Nobody"))[0]
     assert "No contact with Mr Nobody" in text
     assert "No contact with Mr Nobody" in render_staff_summary(f, ctx, "Mr Nobody")
+
+
+# --------------------------------------------------------------------------- shared rendering
+
+
+def test_render_outputs_gives_the_same_bytes_as_each_renderer(small, small_png, small_pdf,
+                                                               monkeypatch):
+    ensure_to_dict(monkeypatch)
+    from reports import render_outputs
+
+    f, ctx = small
+    out = render_outputs(f, ctx, ["json", "png", "pdf"])
+    assert out == {"json": render_json(f, ctx), "png": small_png, "pdf": small_pdf}
+    assert render_outputs(f, ctx, {"png"}) == {"png": small_png}
+    assert render_outputs(f, ctx, ("pdf",)) == {"pdf": small_pdf}
+
+
+def test_render_outputs_follows_the_staff_focus(small):
+    from reports import render_outputs
+
+    f, _ = small
+    ctx = make_context(f, staff_focus="Mrs Ellis")
+    out = render_outputs(f, ctx, {"png", "pdf"})
+    assert out["png"] == render_staff_png(f, ctx, "Mrs Ellis")
+    assert out["pdf"] == render_staff_pdf(f, ctx, "Mrs Ellis")
+
+
+def test_render_outputs_refuses_an_unknown_kind(small):
+    from reports import render_outputs
+
+    with pytest.raises(ValueError, match="svg"):
+        render_outputs(*small, {"png", "svg"})
+
+
+def _summary_texts_outside_the_page(f, ctx) -> list[str]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from reports import _draw as d
+
+    with d.style():
+        fig = d.new_page()
+        d.summary_page(fig, f, ctx)
+        d.footer(fig, ctx)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        width = fig.bbox.width
+        return [t.get_text() for t in fig.texts if t.get_text()
+                and not 0 <= t.get_window_extent(renderer).x0 <= t.get_window_extent(
+                    renderer).x1 <= width * d.RIGHT + 1]
+
+
+def test_summary_header_shows_every_consent_and_stays_on_the_page():
+    f = make_big_findings()
+    ctx = make_context(f)
+    long = "Concerns about repeated late-evening messages to the class teacher and the TA, " \
+           "raised by the parent governor after the autumn term review meeting"
+    ctx.consents[0]["purpose"] = long
+    ctx.consents[1]["purpose"] = long.replace("autumn", "spring")
+    assert _summary_texts_outside_the_page(f, ctx) == []
+    page1 = pdf_text(render_pdf(f, ctx))[0]
+    assert "#12, #14" in page1
+    assert "…" in page1  # the purposes were shortened, visibly
