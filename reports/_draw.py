@@ -336,11 +336,19 @@ def heatmap(fig: Figure, rect: Sequence[float], matrix: pd.DataFrame,
         [[(x, -0.5), (x, 6.5)] for x in np.arange(-0.5, 24, 1)]
         + [[(-0.5, y), (23.5, y)] for y in np.arange(-0.5, 7, 1)],
         colors="white", linewidths=0.6, zorder=1.5), autolim=False)
+    # A working-hours edge through the middle of a cell (a half-hour start or end) would run
+    # through its number: those numbers get a patch of the cell's colour, drawn above it.
+    edges = {(day, b - 0.5) for day, spans in (c.working_hours(calendar) or {}).items()
+             for a, b in spans} | {(day, a - 0.5) for day, spans in
+                                   (c.working_hours(calendar) or {}).items() for a, b in spans}
     for (r, col), v in np.ndenumerate(m):
         if v:
             dark = v / vmax > 0.55
+            crossed = any(day == r and abs(x - col) < 0.3 for day, x in edges)
             ax.text(col, r, _short(int(v)), ha="center", va="center", fontsize=5.5,
-                    color="white" if dark else "#222222")
+                    color="white" if dark else "#222222",
+                    **({"zorder": 4, "bbox": {"boxstyle": "square,pad=0.15", "lw": 0,
+                                              "fc": HEAT_CMAP(v / vmax)}} if crossed else {}))
     outlined = _outline_hours(ax, calendar)
     note = ("Black outline = working hours" if outlined
             else "Working hours not stated in the findings: no outline drawn")
