@@ -144,23 +144,31 @@ def check_chat(chat, data: bytes, name: str) -> None:
         )
 
 
+def _timed_parse(data: bytes, name: str) -> tuple[float, object]:
+    """CPU seconds (not wall-clock: the 2 shared cores stall now and then) and the outcome."""
+    t0 = time.process_time()
+    try:
+        result: object = parse_export_bytes(data, name, sha256="0" * 64)
+    except ExportError as exc:
+        result = exc
+    return time.process_time() - t0, result
+
+
 def check_outcome(data: bytes, name: str = "chat.txt") -> str:
     """Parse; assert the outcome is one of the two allowed ones, in bounded time."""
-    t0 = time.perf_counter()
-    try:
-        chat = parse_export_bytes(data, name, sha256="0" * 64)
-    except ExportError as exc:
-        elapsed = time.perf_counter() - t0
-        outcome = "refused: " + check_sentence(exc)
+    elapsed, result = _timed_parse(data, name)
+    if isinstance(result, ExportError):
+        outcome = "refused: " + check_sentence(result)
     else:
-        elapsed = time.perf_counter() - t0
-        check_chat(chat, data, name)
+        check_chat(result, data, name)
         outcome = "parsed"
     size = len(data)
     if data[:2] == b"PK":  # the time budget counts the chat inside, not the compressed bytes
         with contextlib.suppress(ExportError):
             size = max(size, len(unwrap(data, name).data))
     budget = 0.5 + 2e-6 * size
+    if elapsed >= budget:  # a real hang repeats; a one-off stall (GC, first import) does not
+        elapsed = min(elapsed, _timed_parse(data, name)[0])
     assert elapsed < budget, f"{elapsed:.2f} s for {size} bytes (budget {budget:.2f} s)"
     return outcome
 
