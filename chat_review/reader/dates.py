@@ -28,6 +28,8 @@ from .headers import MARK_TABLE
 DATE_ORDERS = ("day-first", "month-first", "year-first")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 NS_PER_S = 1_000_000_000
+#: Years a datetime64[ns] timestamp can hold (whole years only; it spans 1677-09-21..2262-04-11).
+MIN_YEAR, MAX_YEAR = 1678, 2261
 
 
 @dataclass
@@ -99,6 +101,16 @@ def _day_numbers(
                 f"Line {lines[i]} has the date {raws(i)!r}, which is impossible when "
                 f"read {order}; check the --date-order option or report the export."
             ) from None
+    far = np.flatnonzero((y < MIN_YEAR) | (y > MAX_YEAR))
+    if len(far):
+        if not strict:
+            return None
+        i = int(far[np.argmin(lines[far])])
+        raise ExportError(
+            f"Line {lines[i]} has the date {raws(i)!r}, in the year {int(y[i])}; chat-review "
+            f"reads dates from {MIN_YEAR} to {MAX_YEAR} only, so the export is damaged or the "
+            "phone's clock was wrong — please report the export."
+        )
     return out
 
 

@@ -25,7 +25,7 @@ _DG = "[0-9\u0660-\u0669\u06f0-\u06f9]"
 _AMPM = rf"(?:[AaPp]\.?{_SP}?[Mm]\.?|\u0635|\u0645)"
 
 LOOSE = re.compile(
-    rf"^{_MK}*(?P<br>\[)?{_MK}*"
+    rf"^{_MK}*(?:(?P<br>\[){_MK}*)?"  # never two mark runs in a row: no quadratic backtracking
     rf"(?P<a>{_DG}{{1,4}}){_MK}*(?P<s1>\.{_SP}|[./-]){_MK}*"
     rf"(?P<b>{_DG}{{1,2}}){_MK}*(?P<s2>\.{_SP}|[./-]){_MK}*"
     rf"(?P<c>{_DG}{{1,4}}){_MK}*(?P<tr>\.)?"

@@ -19,6 +19,7 @@ from importlib import resources
 
 import numpy as np
 
+from ._locate import _load8, words8
 from .headers import MARKS, MK_B, SP_B, SPACES
 
 _TOKEN = re.compile(r"(\{name\}|\{any\}|\{file\}|\{'\}|\{\"\})")
@@ -145,6 +146,9 @@ def phrasebook() -> PhraseBook:
             rows.append(("system", row.kind, False))
     start = re.compile(MK_B + b"*(?:" + b"|".join(alts) + b")")
     edited = [r.phrase.encode() for r in markers if r.kind == "edited"]
+    for tail in [t for t, _ in suffix] + edited:
+        if len(tail) < 4:  # the scan compares the last 4 bytes first
+            raise ValueError(f"phrase ending {tail!r} must end with at least 4 bytes of text")
     names = {}
     ev_alts = []
     for i, row in enumerate(system):
@@ -159,11 +163,11 @@ KEY_BYTES = 3
 
 
 def _key(phrase: str) -> int:
-    """The first KEY_BYTES bytes of a phrase as an int (the phrase must start with text)."""
+    """The first KEY_BYTES bytes of a phrase as a little-endian int (it must start with text)."""
     head = phrase.encode()[:KEY_BYTES]
     if len(head) < KEY_BYTES or b"{" in head:
         raise ValueError(f"phrase {phrase!r} must start with at least {KEY_BYTES} bytes of text")
-    return int.from_bytes(head, "big")
+    return int.from_bytes(head, "little")
 
 
 @dataclass
@@ -175,7 +179,7 @@ class Classified:
     system: np.ndarray  # bool ('anywhere' system phrases)
     attachment: dict[int, bytes]
     edited: np.ndarray  # bool
-    new_body: dict[int, bytes]  # bodies with the edited marker removed
+    new_body: dict[int, str]  # bodies with the edited marker removed
     marked: np.ndarray  # bool: the body starts with U+200E (iOS system lines and placeholders)
 
 
@@ -200,16 +204,14 @@ def _first_newline(buf: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     return np.minimum(nxt, ends)
 
 
-def _tail_key(arr: np.ndarray, ends: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
-    """The last ``k`` bytes before each end as an int (-1 where the span is shorter)."""
-    key = np.zeros(len(ends), dtype=np.int64)
-    for j in range(k, 0, -1):
-        key = (key << 8) | arr[np.maximum(ends - j, 0)]
-    return np.where(ends - starts >= k, key, -1)
+def _tail4(buf: bytes, w: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The last 4 bytes before each end as a little-endian int (-1 where the span is shorter)."""
+    v = _load8(buf, w, np.maximum(ends - 4, 0)) & np.uint64(0xFFFFFFFF)
+    return np.where(ends - starts >= 4, v.astype(np.int64), -1)
 
 
-def _int_key(b: bytes) -> int:
-    return int.from_bytes(b, "big")
+def _int4(b: bytes) -> int:
+    return int.from_bytes(b[-4:], "little")
 
 
 def scan_spans(
@@ -217,35 +219,30 @@ def scan_spans(
 ) -> Classified:
     """Classify every body ``buf[starts[i]:ends[i]]`` by the phrase tables.
 
-    Each table is first narrowed with numpy (the first 3 bytes of a body, the last bytes of its
-    first line, its last byte); the regexes then run, bounded by the body's span, only on the
+    Each table is first narrowed with numpy (the first 3 bytes of a body, the last 4 bytes of
+    its first line or of the body); the regexes then run, bounded by the body's span, only on the
     few bodies that can match.
     """
     book = phrasebook()
     n = len(starts)
-    arr = np.frombuffer(buf, dtype=np.uint8)
-    last = max(len(arr) - 1, 0)
     media = np.zeros(n, dtype=bool)
     deleted = np.zeros(n, dtype=bool)
     system = np.zeros(n, dtype=bool)
     edited = np.zeros(n, dtype=bool)
     attachment: dict[int, bytes] = {}
-    new_body: dict[int, bytes] = {}
+    new_body: dict[int, str] = {}
     targets = {"media": media, "deleted": deleted, "system": system}
-    if not n or not len(arr):
+    if not n or not buf:
         return Classified(media, deleted, system, attachment, edited, new_body,
                           np.zeros(n, dtype=bool))
 
-    def at(p: np.ndarray) -> np.ndarray:
-        return arr[np.minimum(p, last)].astype(np.int64)
-
+    w = words8(buf)
     size = ends - starts
-    marked = (size >= 3) & (at(starts) == 0xE2) & (at(starts + 1) == 0x80) & (
-        at(starts + 2) == 0x8E
-    )
-    off = starts + 3 * marked
-    key = (at(off) << 16) | (at(off + 1) << 8) | at(off + 2)
-    key = np.where(off + 3 <= ends, key, -1)
+    head = _load8(buf, w, starts)
+    marked = (size >= 3) & ((head & np.uint64(0xFFFFFF)) == np.uint64(0x8E80E2))  # U+200E
+    shift = np.where(marked, np.uint64(24), np.uint64(0))
+    key = ((head >> shift) & np.uint64(0xFFFFFF)).astype(np.int64)
+    key = np.where(starts + 3 * marked + 3 <= ends, key, -1)
     for i in np.flatnonzero(np.isin(key, book.start_keys)).tolist():
         m = book.start.match(buf, int(starts[i]), int(ends[i]))
         if m is None:
@@ -255,10 +252,9 @@ def scan_spans(
         targets[cat][i] = True
         if has_file:
             attachment[i] = m.group(g)
+    tail = _tail4(buf, w, starts, first_line_ends)
     for suffix, full in book.suffix_media:
-        k = min(len(suffix), 4)
-        tail = _tail_key(arr, first_line_ends, starts, k)
-        for i in np.flatnonzero(tail == _int_key(suffix[-k:])).tolist():
+        for i in np.flatnonzero(tail == _int4(suffix)).tolist():
             s, e = int(starts[i]), int(first_line_ends[i])
             if not buf.endswith(suffix, s, e):
                 continue
@@ -266,31 +262,22 @@ def scan_spans(
             if m is not None:
                 media[i] = True
                 attachment[i] = m.group(1)
+    tail = _tail4(buf, w, starts, ends)
     for marker in book.edited:
-        k = min(len(marker), 4)
-        tail = _tail_key(arr, ends, starts, k)
-        for i in np.flatnonzero(tail == _int_key(marker[-k:])).tolist():
+        for i in np.flatnonzero(tail == _int4(marker)).tolist():
             s, e = int(starts[i]), int(ends[i])
             if not buf.endswith(marker, s, e):
                 continue
             edited[i] = True
-            new_body[i] = _strip_tail(buf[s : e - len(marker)])
+            new_body[i] = _strip_tail(buf[s : e - len(marker)].decode())
     return Classified(media, deleted, system, attachment, edited, new_body, marked)
 
 
-_TAIL_MARKS = tuple(c.encode() for c in MARKS)
-
-
-def _strip_tail(body: bytes) -> bytes:
-    """Remove the space and direction marks WhatsApp puts before an 'edited' marker."""
-    changed = True
-    while changed and body:
-        changed = False
-        for mk in _TAIL_MARKS:
-            if body.endswith(mk):
-                body = body[: -len(mk)]
-                changed = True
-    if body.endswith(b" ") or body.endswith(b"\n"):
+def _strip_tail(body: str) -> str:
+    """Remove the direction marks and the one space (or newline) WhatsApp puts before an
+    'edited' marker."""
+    body = body.rstrip(MARKS)
+    if body.endswith((" ", "\n")):
         body = body[:-1]
     return body
 
