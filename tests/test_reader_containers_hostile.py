@@ -452,3 +452,24 @@ def test_bomb_that_lies_about_its_compressed_size_is_refused() -> None:
         tracemalloc.stop()
     assert "larger than the zip" in msg
     assert peak < 5_000_000
+
+
+def _zip64_entry(extra: bytes, payload: bytes) -> bytes:
+    name = b"_chat.txt"
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 45, 0, 0, 0, 0x21, 0,
+                        0xFFFFFFFF, 0xFFFFFFFF, len(name), len(extra)) + name + extra + payload
+    cdir = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 45, 45, 0, 0, 0, 0x21, 0,
+                       0xFFFFFFFF, 0xFFFFFFFF, len(name), len(extra), 0, 0, 0, 0, 0)
+    cdir += name + extra
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(cdir), len(local), 0)
+    return local + cdir + end
+
+
+def test_zip64_entry_declaring_eight_gib_is_refused() -> None:
+    extra = struct.pack("<HHQQ", 1, 16, 8 * 2**30, len(CHAT))
+    assert "limit" in refused(_zip64_entry(extra, CHAT))
+
+
+def test_zip64_entry_with_a_corrupt_extra_field_is_refused() -> None:
+    extra = struct.pack("<HHL", 1, 4, 7)  # too short for the sizes it must hold
+    assert "cannot be opened" in refused(_zip64_entry(extra, CHAT))
