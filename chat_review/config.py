@@ -94,6 +94,7 @@ class Config:
     lexicon: Lexicon = field(default_factory=Lexicon.default)
     source: str = DEFAULTS_SOURCE
     school_name: str | None = None
+    retention_days: int = 365
 
     def staff_for_sender(self, sender: str) -> StaffMember | None:
         """The roster entry a chat sender name belongs to, or None."""
@@ -143,6 +144,7 @@ def config_template() -> str:
 # -- parsing ------------------------------------------------------------------------------------
 
 _TOP = {
+    "retention",
     "school",
     "calendar",
     "hours",
@@ -378,6 +380,11 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
             cfg.burst_min_messages = _int(w, b["min_messages"], "[bursts] min_messages", 2)
         if "window_minutes" in b:
             cfg.burst_window_minutes = _int(w, b["window_minutes"], "[bursts] window_minutes", 1)
+
+    if "retention" in data:
+        rt = _check_keys(w, data["retention"], {"report_days"}, "[retention]")
+        if "report_days" in rt:
+            cfg.retention_days = _int(w, rt["report_days"], "[retention] report_days", 1)
 
     if "late_night" in data:
         ln = _check_keys(w, data["late_night"], {"start", "end"}, "[late_night]")

@@ -313,3 +313,13 @@ def test_a_late_night_window_of_no_length_is_refused(tmp_path: Path) -> None:
 def test_hours_written_as_a_table_with_a_bad_key_are_refused(tmp_path: Path) -> None:
     text = '[hours]\nmonday = { start = "08:00", finish = "17:00" }\n'
     assert "[hours] monday finish: is not a setting" in error_for(tmp_path, text)
+
+
+def test_retention_report_days_must_be_positive(tmp_path):
+    from chat_review.config import load_config
+    from chat_review.errors import ConfigError
+
+    path = tmp_path / "chat-review.toml"
+    path.write_text("[retention]\nreport_days = 0\n")
+    with pytest.raises(ConfigError, match=r"\[retention\] report_days"):
+        load_config(path, None)

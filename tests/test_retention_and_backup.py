@@ -81,3 +81,16 @@ def test_backup_does_not_overwrite_without_force(run, grant, group_chat, tmp_pat
     target.write_text("keep")
     result = run("register", "backup", str(target))
     assert result.code == 2 and "--force" in result.err and target.read_text() == "keep"
+
+
+def test_retention_period_comes_from_the_settings(run, grant, group_chat, tmp_path):
+    write_report(run, grant, group_chat, tmp_path / "r.csv")
+    settings = tmp_path / "s.toml"
+    settings.write_text("[retention]\nreport_days = 0\n")
+    result = run("retention", "--config", str(settings))
+    assert "more than 0 days ago: 1" in result.out
+
+
+def test_retention_period_defaults_to_a_year(run, grant, group_chat, tmp_path):
+    write_report(run, grant, group_chat, tmp_path / "r.csv")
+    assert "more than 365 days ago: 0" in run("retention").out

@@ -36,14 +36,19 @@ def backup_command(destination: Path, force: bool) -> None:
 @click.option(
     "--days",
     type=click.IntRange(min=0),
-    default=365,
-    show_default=True,
-    help="Keep reports for this many days after they were written.",
+    help="Keep reports for this many days after they were written "
+    "(default: [retention] report_days in the settings, else 365).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: chat-review.toml in the home).",
 )
 @click.option(
     "--delete", is_flag=True, help="Delete the listed report files (only if unchanged) and log it."
 )
-def retention(days: int, delete: bool) -> None:
+def retention(days: int | None, config_path: Path | None, delete: bool) -> None:
     """List reports older than the retention period, and expired or revoked consents.
 
     Reports are found in the audit log. With --delete, each report file that still has the
@@ -54,6 +59,11 @@ def retention(days: int, delete: bool) -> None:
 
     from consent import retention as policy
     from consent.register import Register
+
+    if days is None:
+        from chat_review.config import load_config
+
+        days = load_config(config_path, settings().home).retention_days
 
     with Register.open(settings().home, create=False) as reg:
         due = policy.due_reports(reg, timedelta(days=days))
