@@ -140,8 +140,8 @@ def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str) 
     x = d.mdates.date2num(frame.index.to_pydatetime()) + width / 2
     bottom = np.zeros(len(frame))
     for (label, _), colour in zip(groups, colours, strict=True):
-        ax.bar(x, frame[label], width=width * 0.85, bottom=bottom, color=colour, lw=0,
-               label=d.safe(label))
+        d.bars(ax, x, frame[label].to_numpy(float), width * 0.85, colour, d.safe(label),
+               bottom=bottom)
         bottom += frame[label].to_numpy()
     if len(x):
         ax.set_xlim(x.min() - width, x.max() + width)
