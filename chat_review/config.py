@@ -384,7 +384,7 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
     if "retention" in data:
         rt = _check_keys(w, data["retention"], {"report_days"}, "[retention]")
         if "report_days" in rt:
-            cfg.retention_days = _int(w, rt["report_days"], "[retention] report_days", 1)
+            cfg.retention_days = _int(w, rt["report_days"], "[retention] report_days", 0)
 
     if "late_night" in data:
         ln = _check_keys(w, data["late_night"], {"start", "end"}, "[late_night]")

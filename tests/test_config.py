@@ -315,11 +315,11 @@ def test_hours_written_as_a_table_with_a_bad_key_are_refused(tmp_path: Path) -> 
     assert "[hours] monday finish: is not a setting" in error_for(tmp_path, text)
 
 
-def test_retention_report_days_must_be_positive(tmp_path):
+def test_retention_report_days_cannot_be_negative(tmp_path):
     from chat_review.config import load_config
     from chat_review.errors import ConfigError
 
     path = tmp_path / "chat-review.toml"
-    path.write_text("[retention]\nreport_days = 0\n")
+    path.write_text("[retention]\nreport_days = -1\n")
     with pytest.raises(ConfigError, match=r"\[retention\] report_days"):
         load_config(path, None)
