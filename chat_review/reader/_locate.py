@@ -53,7 +53,7 @@ class Headers:
 
 
 WINDOW = 64  # bytes of each candidate line the matcher looks at (a header is far shorter)
-_ROWS = 1 << 16  # candidates matched per block (a block's window is 4 MiB)
+_ROWS = 1 << 14  # candidates matched per block (a block's window is 1 MiB)
 
 
 class _Matcher:
@@ -255,10 +255,10 @@ def _match_block(buf: bytes, w: np.ndarray, starts: np.ndarray, line_index: np.n
         line_index=line_index[ok],
         start=starts[ok],
         end=end[ok],
-        fields=np.stack([a[ok], b[ok], c[ok]], axis=1),
-        hour=hour[ok],
-        minute=minute[ok],
-        second=second[ok],
+        fields=np.stack([a[ok], b[ok], c[ok]], axis=1).astype(np.int32),
+        hour=hour[ok].astype(np.int16),
+        minute=minute[ok].astype(np.int16),
+        second=second[ok].astype(np.int16),
         ampm=ampm[ok],
     )
     over = np.flatnonzero(m.overflow)
@@ -278,11 +278,17 @@ def _take(h: Headers, idx: np.ndarray) -> Headers:
 def _concat(parts: list[Headers]) -> Headers:
     if not parts:
         e = np.empty(0, dtype=np.int64)
-        return Headers(e, e, e, np.empty((0, 3), dtype=np.int64), e, e, e,
+        t = np.empty(0, dtype=np.int16)
+        return Headers(e, e, e, np.empty((0, 3), dtype=np.int32), t, t, t,
                        np.empty(0, dtype=np.int8))
     if len(parts) == 1:
         return parts[0]
-    return Headers(*(np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS))
+    cols = []
+    for f in _FIELDS:  # one field at a time, so only one column is ever held twice
+        cols.append(np.concatenate([getattr(p, f) for p in parts]))
+        for p in parts:
+            setattr(p, f, None)
+    return Headers(*cols)
 
 
 _FIELDS = ("line_index", "start", "end", "fields", "hour", "minute", "second", "ampm")
@@ -312,17 +318,18 @@ def header_spans_regex(buf: bytes, line_starts: np.ndarray, limit: int,
     n = len(rows)
     if not n:
         e = np.empty(0, dtype=np.int64)
-        return Headers(e, e, e, np.empty((0, 3), dtype=np.int64), e, e, e,
+        t = np.empty(0, dtype=np.int16)
+        return Headers(e, e, e, np.empty((0, 3), dtype=np.int32), t, t, t,
                        np.empty(0, dtype=np.int8))
     cols = list(zip(*rows, strict=True))
     return Headers(
         line_index=np.array(cols[0], dtype=np.int64),
         start=np.array(cols[1], dtype=np.int64),
         end=np.array(cols[2], dtype=np.int64),
-        fields=np.array(cols[3], dtype=np.int64),
-        hour=np.array(cols[4], dtype=np.int64),
-        minute=np.array(cols[5], dtype=np.int64),
-        second=np.array(cols[6], dtype=np.int64),
+        fields=np.array(cols[3], dtype=np.int32),
+        hour=np.array(cols[4], dtype=np.int16),
+        minute=np.array(cols[5], dtype=np.int16),
+        second=np.array(cols[6], dtype=np.int16),
         ampm=np.array(cols[7], dtype=np.int8),
     )
 
@@ -413,10 +420,15 @@ def factorize_spans(buf: bytes, w: np.ndarray, start: np.ndarray, length: np.nda
         mask = np.where(rem >= 8, np.uint64(0xFFFFFFFFFFFFFFFF),
                         (np.uint64(1) << np.minimum(shift, np.uint64(63))) - np.uint64(1))
         v &= mask
+        del rem, shift, mask
         wc = pd.factorize(v)[0].astype(np.int64)
+        del v
         key = codes[rows] * (int(wc.max()) + 1) + wc
-        new = pd.factorize(key)[0].astype(np.int64)
+        del wc
+        new = pd.factorize(key)[0]
+        del key
         codes[rows] = new + int(codes.max()) + 1
+        del new
         k += 1
         rows = rows[length[rows] > 8 * k]
     codes, _ = pd.factorize(codes)

@@ -145,7 +145,9 @@ def _build(
         return dates.clean(m.group(g)) if m else "?"
 
     # dates: one code per distinct (first, second, third) number triple
-    key = (h.fields[:, 0] * 100 + h.fields[:, 1]) * 10_000 + h.fields[:, 2]
+    f64 = h.fields.astype(np.int64)
+    key = (f64[:, 0] * 100 + f64[:, 1]) * 10_000 + f64[:, 2]
+    del f64
     d_codes, _ = pd.factorize(key)
     d_codes = d_codes.astype(np.int64)
     _, d_first = np.unique(d_codes, return_index=True)
@@ -157,6 +159,7 @@ def _build(
         secs, year_first=sig.year_first, override=date_order,
     )
     del secs, key
+    h.fields = h.hour = h.minute = h.second = h.ampm = h.line_index = None  # type: ignore[assignment]
 
     # senders: the text between the header and the first colon on its line
     w = _locate.words8(buf)
@@ -203,7 +206,8 @@ def _build(
     kind[cls.media & ~sys_line] = _K_MEDIA
     kind[cls.deleted & ~sys_line] = _K_DELETED
 
-    text = _texts(arr, body_start, body_end, cls.new_body)
+    text = _string_array(_texts(arr, body_start, body_end, cls.new_body))
+    del body_start, body_end
     if sig.bracket:
         _pseudo_senders(kind, s_codes, text)
     sender_names = [_clean_sender(s) for s in s_uniq]
@@ -221,11 +225,12 @@ def _build(
             "timestamp": pd.Series(res.timestamps, dtype="datetime64[ns]"),
             "sender": sender,
             "kind": pd.Categorical.from_codes(kind, categories=KINDS),
-            "text": _string_array(text),
+            "text": text,
             "edited": cls.edited,
             "attachment": pd.arrays.StringArray(attach),
             "line": line,
-        }
+        },
+        copy=False,
     )
     del text
     _warn_time(res.timestamps, line, warnings)
@@ -254,7 +259,7 @@ def _build(
     return Chat(msgs, meta)
 
 
-_TEXT_BLOCK = 1 << 22
+_TEXT_BLOCK = 1 << 20
 
 
 def _texts(
@@ -262,7 +267,7 @@ def _texts(
 ) -> list[str]:
     """Each body ``arr[starts[i]:ends[i]]`` as a str (the edited ones from ``replaced``).
 
-    Per block of about 4 MiB: the bodies are copied out with numpy, separated by NUL (which a
+    Per block of about 1 MiB: the bodies are copied out with numpy, separated by NUL (which a
     chat never contains), decoded once and split, so no Python code runs per message.
     """
     out: list[str] = []
@@ -295,9 +300,11 @@ def _texts(
     return out
 
 
-def _string_array(values: list[str]) -> pd.api.extensions.ExtensionArray:
+def _string_array(values: list[str]) -> pd.arrays.StringArray:
+    """A pandas string array of ``values`` (emptied: the list's references move to the array)."""
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
+    values.clear()
     return pd.arrays.StringArray(arr)
 
 
@@ -320,7 +327,7 @@ def _clean_sender(raw: object) -> str | None:
     return s or None
 
 
-def _pseudo_senders(kind: np.ndarray, s_codes: np.ndarray, text: list[str]) -> None:
+def _pseudo_senders(kind: np.ndarray, s_codes: np.ndarray, text: pd.arrays.StringArray) -> None:
     """iOS attributes group events to the group's name: a 'sender' with system lines whose
     every other line is also a system phrase is the group, not a participant."""
     sys_codes = np.unique(s_codes[kind == _K_SYSTEM])

@@ -57,6 +57,7 @@ def time_seconds(
 ) -> np.ndarray:
     """Seconds since midnight per message (12 AM = 0 h, 12 PM = 12 h); ExportError naming the
     first line with an impossible time. ``ampm`` is 0 (24 h clock), 1 (AM) or 2 (PM)."""
+    hour, minute, second = (x.astype(np.int64) for x in (hour, minute, second))
     twelve = ampm > 0
     bad = (twelve & ((hour < 1) | (hour > 12))) | (hour > 23) | (minute > 59) | (second > 59)
     if bad.any():
