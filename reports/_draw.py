@@ -248,8 +248,12 @@ def figure_boxes(fig: Figure, cur: Cursor, figures: Sequence[tuple[str, str]]) -
         _t(fig, x + w / 2, top - 8 * PT, value,
            fontsize=14 if len(value) < 10 else 11.5 if len(value) < 13 else 10,
                  fontweight="bold", ha="center", va="top")
-        _t(fig, x + w / 2, top - h + 6 * PT, label, fontsize=7.5, color="#333333",
-                 ha="center", va="bottom")
+        room = w * c.A4_PX[0] - 12  # a little air inside the box's rounded corners
+        size = 7.5
+        while size > 6 and text_px(label, size) > room:
+            size -= 0.5
+        _t(fig, x + w / 2, top - h + 6 * PT, fit_px(label, room, size), fontsize=size,
+           color="#333333", ha="center", va="bottom")
     cur.y = top - h - 14 * PT
 
 
