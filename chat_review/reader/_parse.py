@@ -1,14 +1,16 @@
 """Parse a WhatsApp export's bytes into the message table (see ``chat.py``).
 
-Pipeline, each step vectorised over the whole file:
+Pipeline, each step vectorised over the whole file (no Python code runs per message):
 
 1. ``container.unwrap``: zip → chat file, any supported encoding → UTF-8 bytes, LF endings;
 2. ``headers.detect``: the header layout from a sample of the first non-empty lines;
-3. one strict bytes regex (``headers.message_pattern``) run with ``findall`` over the file: each
-   match is one message — date, time, sender, body *including its continuation lines* (a
-   continuation line is any line the strict header pattern does not match);
-4. ``dates.resolve``: date order from the whole file, timestamps via numpy on distinct strings;
-5. ``phrases.scan``: media / deleted / edited / system phrases over all bodies joined by NUL.
+3. ``_locate.header_spans``: every line start is tested against that layout at once with numpy
+   (the regex's elements matched greedily; the date and time numbers come out as arrays). A
+   continuation line is any line that is not a header; a message's body runs from its header
+   (and ``Name:``) to the next header;
+4. ``dates.resolve``: date order from the whole file, timestamps via numpy per distinct date;
+5. ``phrases.scan_spans``: media / deleted / edited / system phrases, prefiltered with numpy
+   on each body's first and last bytes; bodies decoded per block (``_texts``).
 
 Decisions documented here because later stages rely on them:
 
@@ -16,9 +18,20 @@ Decisions documented here because later stages rely on them:
   the name *without* the ``~`` marker (``Sam``), so the same person has one name throughout.
 * Direction and embedding marks are removed from sender names and attachment names only; the
   message text is kept byte for byte (no Unicode normalisation).
-* System events (kind ``system``) have sender <NA>: Android lines without a ``Name:`` part, iOS
-  lines whose body starts with U+200E, lines with a known system phrase (encryption notices), and
-  on iOS every line from a pseudo-sender (the group's name) whose lines are all system events.
+* System events (kind ``system``) have sender <NA>: Android lines without a ``Name:`` part,
+  lines with a known "anywhere" system phrase (encryption notices), iOS lines whose body starts
+  with U+200E *and* either is a known system phrase or comes from the group's name (a sender
+  whose every line is marked and who has at least one known notice), and on iOS every line from
+  a pseudo-sender whose lines are all system events. Any other iOS line starting with U+200E
+  stays the sender's message and is counted in a warning: an unknown notice shown as a message
+  is visible to the reader, a parent's message turned into a notice would not be.
+* Mixed layouts: a continuation line that is a full header, with a real date, in *another*
+  known layout is kept as message text with a warning (a forwarded or pasted message). When
+  there are at least MIXED_REFUSE_COUNT of them and they are at least MIXED_REFUSE_SHARE of
+  the messages, the file is refused: two exports were joined, and reading on would glue whole
+  conversations onto single messages.
+* Impossible dates (31/02), times (24:00, :60) and years outside 1678-2261 are refused with an
+  ExportError naming the line.
 """
 
 from __future__ import annotations
@@ -99,13 +112,13 @@ def parse_export_bytes(
         found_h = _locate.header_spans(buf, arr, line_starts, end, sig, head_re)
     else:
         found_h = _locate.header_spans_regex(buf, line_starts, end, head_re)
-    del line_starts
     if not len(found_h.start):  # the sample matched loosely but no line matches strictly
         raise ExportError(
             f"{name} has no complete message header; it is not a WhatsApp export "
             "chat-review can read."
         )
     warnings: list[str] = []
+    _check_mixed_layouts(buf, arr, line_starts, end, found_h, sig, warnings, name)
     first_start = int(found_h.start[0])
     first_line = int(found_h.line_index[0]) + 1
     pre = [ln for ln in buf[:first_start].split(b"\n") if ln.strip()]
@@ -114,6 +127,7 @@ def parse_export_bytes(
             f"{len(pre)} line(s) before the first message (line {first_line}) are not messages "
             "and were left out."
         )
+    del line_starts
     with _no_gc():
         chat = _build(buf, arr, nl, end, found_h, head_re, sig, date_order, warnings, name)
     meta = chat.meta
@@ -123,6 +137,69 @@ def parse_export_bytes(
     meta.container = un.container
     meta.inner_name = un.inner_name
     return chat
+
+
+#: Header-like lines in another layout: at least this many, and this share of all messages,
+#: and the file is refused as a mix of two exports; fewer only warn.
+MIXED_REFUSE_COUNT = 10
+MIXED_REFUSE_SHARE = 0.05
+MIXED_CHECK_LIMIT = 200_000
+
+
+def _check_mixed_layouts(
+    buf: bytes,
+    arr: np.ndarray,
+    line_starts: np.ndarray,
+    end: int,
+    found: _locate.Headers,
+    sig: headers.Signature,
+    warnings: list[str],
+    name: str,
+) -> None:
+    """Find continuation lines that are full headers (with a real date) in *another* layout.
+
+    A few are usually a forwarded or pasted message and stay message text, with a warning. Many
+    mean two exports were pasted together (or the layout changed mid-file); reading on would
+    silently glue whole conversations onto single messages, so the file is refused.
+    """
+    is_head = np.zeros(len(line_starts), dtype=bool)
+    is_head[found.line_index] = True
+    first = arr[np.minimum(line_starts, len(arr) - 1)]
+    maybe = ((first >= 0x30) & (first <= 0x39)) | (first == 0x5B) | (first == 0xE2)
+    maybe |= (first == 0xD9) | (first == 0xDB)
+    maybe &= ~is_head & (line_starts < end)
+    maybe[: int(found.line_index[0])] = False  # lines before the first message are reported apart
+    cand = np.flatnonzero(maybe)[:MIXED_CHECK_LIMIT]
+    count = 0
+    first_line, first_text, other = 0, "", None
+    for i in cand.tolist():
+        p = int(line_starts[i])
+        raw = buf[p : min(p + 200, end)].split(b"\n", 1)[0]
+        m = headers.LOOSE.match(raw.decode("utf-8", "replace"))
+        if m is None or not headers.plausible(m):
+            continue
+        s = headers.signature_of(m)
+        if s == sig:
+            continue
+        count += 1
+        if count == 1:
+            first_line, first_text, other = i + 1, m.group(0).strip(), s
+    if not count:
+        return
+    n = len(found.start)
+    assert other is not None
+    if count >= MIXED_REFUSE_COUNT and count >= MIXED_REFUSE_SHARE * n:
+        raise ExportError(
+            f"{name} mixes two message layouts: {count} line(s) inside messages start like "
+            f"'{first_text}' (first at line {first_line}) while its other {n} messages start "
+            f"like '{sig.describe().strip()}'. It looks like two exports joined together; "
+            "export each chat again from WhatsApp and give chat-review one at a time."
+        )
+    warnings.append(
+        f"{count} line(s) inside messages look like message headers in another layout "
+        f"(first at line {first_line}: '{first_text}'); they were kept as part of the message "
+        "above them — check those lines if the chat was pasted together from two exports."
+    )
 
 
 def _build(
@@ -201,14 +278,13 @@ def _build(
     kind = np.zeros(n, dtype=np.int8)
     marked = cls.marked
     kind[sys_line | cls.system] = _K_SYSTEM
-    if sig.bracket:
-        kind[marked & ~cls.media & ~cls.deleted] = _K_SYSTEM
     kind[cls.media & ~sys_line] = _K_MEDIA
     kind[cls.deleted & ~sys_line] = _K_DELETED
 
     text = _string_array(_texts(arr, body_start, body_end, cls.new_body))
     del body_start, body_end
     if sig.bracket:
+        _marked_lines(kind, marked, s_codes, text, line, warnings)
         _pseudo_senders(kind, s_codes, text)
     sender_names = [_clean_sender(s) for s in s_uniq]
     sender_arr = np.array([pd.NA if s is None else s for s in sender_names] + [pd.NA], dtype=object)
@@ -325,6 +401,47 @@ def _clean_sender(raw: object) -> str | None:
     if s.startswith("~"):
         s = s[1:].strip(headers.SPACES)
     return s or None
+
+
+def _marked_lines(
+    kind: np.ndarray,
+    marked: np.ndarray,
+    s_codes: np.ndarray,
+    text: pd.arrays.StringArray,
+    line: np.ndarray,
+    warnings: list[str],
+) -> None:
+    """iOS starts system notices with U+200E, but a participant's own message can start with
+    one too (pasted text, some keyboards). A marked text line is a system event only when
+
+    * its text (marks aside) is a known system phrase, or
+    * its "sender" is the group's name: every line of that sender is marked and at least one
+      of them is a known system phrase;
+
+    every other marked line stays the sender's message, and is counted in a warning.
+    """
+    cand = np.flatnonzero(marked & (kind == _K_TEXT))
+    if not len(cand):
+        return
+    known = np.array([phrases.system_event(text[i]) is not None for i in cand.tolist()],
+                     dtype=bool)
+    kind[cand[known]] = _K_SYSTEM
+    rest = cand[~known]
+    if not len(rest):
+        return
+    n_codes = int(s_codes.max()) + 1
+    unmarked = np.bincount(s_codes, weights=~marked, minlength=n_codes)
+    has_event = np.bincount(s_codes[cand[known]], minlength=n_codes) > 0
+    group = (unmarked == 0) & has_event
+    as_group = group[s_codes[rest]]
+    kind[rest[as_group]] = _K_SYSTEM
+    kept = rest[~as_group]
+    if len(kept):
+        warnings.append(
+            f"{len(kept)} message(s) start with the invisible mark iOS puts on system notices "
+            f"but are not a notice chat-review knows (first at line {line[kept[0]]}); they were "
+            "kept as the sender's messages."
+        )
 
 
 def _pseudo_senders(kind: np.ndarray, s_codes: np.ndarray, text: pd.arrays.StringArray) -> None:

@@ -70,6 +70,45 @@ class Signature:
         return head + (self.close if not self.bracket else " ")
 
 
+def signature_of(m: re.Match[str]) -> Signature:
+    """The layout of a header line matched by `LOOSE`."""
+    g = m.groupdict()
+    a = g["a"].translate(MARK_TABLE)
+    digits = a + g["b"] + g["c"] + g["H"] + g["M"]
+    return Signature(
+        bracket=bool(g["br"]),
+        year_first=len(a) == 4,
+        s1=g["s1"],
+        s2=g["s2"],
+        trailing_dot=bool(g["tr"]),
+        mid=g["mid"],
+        time_sep=g["ts"],
+        seconds=g["S"] is not None,
+        ampm=g["ap"] is not None,
+        close=g["close"],
+        non_ascii_digits=not digits.isascii(),
+    )
+
+
+_DIGIT_MAP = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def plausible(m: re.Match[str]) -> bool:
+    """A LOOSE match whose date is a real day (in some order, 2009-2100) and time a real time."""
+    g = m.groupdict()
+    a, b, c, hh, mm = (
+        int(g[k].translate(MARK_TABLE).translate(_DIGIT_MAP)) for k in ("a", "b", "c", "H", "M")
+    )
+    if mm > 59 or hh > 23:
+        return False
+    if len(g["a"].translate(MARK_TABLE)) == 4:
+        orders = [(a, b, c)]
+    else:
+        year = c + 2000 if c < 100 else c
+        orders = [(year, b, a), (year, a, b)]
+    return any(2009 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31 for y, mo, d in orders)
+
+
 def detect(sample_lines: list[str]) -> tuple[Signature, int] | None:
     """Find the header signature used by most of the sample lines; None if no line is a header.
 
@@ -78,26 +117,8 @@ def detect(sample_lines: list[str]) -> tuple[Signature, int] | None:
     sigs: Counter[Signature] = Counter()
     for line in sample_lines:
         m = LOOSE.match(line)
-        if not m:
-            continue
-        g = m.groupdict()
-        a = g["a"].translate(MARK_TABLE)
-        digits = a + g["b"] + g["c"] + g["H"] + g["M"]
-        sigs[
-            Signature(
-                bracket=bool(g["br"]),
-                year_first=len(a) == 4,
-                s1=g["s1"],
-                s2=g["s2"],
-                trailing_dot=bool(g["tr"]),
-                mid=g["mid"],
-                time_sep=g["ts"],
-                seconds=g["S"] is not None,
-                ampm=g["ap"] is not None,
-                close=g["close"],
-                non_ascii_digits=not digits.isascii(),
-            )
-        ] += 1
+        if m:
+            sigs[signature_of(m)] += 1
     if not sigs:
         return None
     # Normalise close variants (']' with or without a space) by picking the most common.

@@ -1,0 +1,110 @@
+"""The reader never silently mis-reads: mixed layouts, iOS direction marks, impossible dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat_review.errors import ExportError
+from chat_review.reader._parse import parse_export_bytes
+
+LRM = "\u200e"
+
+
+def parse(text: str):
+    return parse_export_bytes(text.encode("utf-8"), "chat.txt", sha256="0" * 64)
+
+
+def android_lines(n: int, start: int = 0) -> str:
+    return "".join(f"13/01/2024, 10:{(start + i) % 60:02d} - Bob: m{start + i}\n" for i in range(n))
+
+
+# --- (a) a second header layout inside the messages ------------------------------------------
+
+
+def test_one_pasted_header_in_another_layout_warns_and_stays_text() -> None:
+    text = android_lines(3) + "[13/01/2024, 10:05:00] Alice: forwarded\n" + android_lines(3, 3)
+    chat = parse(text)
+    assert len(chat.messages) == 6
+    assert chat.messages["text"].iat[2] == "m2\n[13/01/2024, 10:05:00] Alice: forwarded"
+    mixed = [w for w in chat.meta.warnings if "another layout" in w]
+    assert len(mixed) == 1 and "1 line(s)" in mixed[0] and "line 4" in mixed[0]
+
+
+def test_many_headers_in_another_layout_refuse_the_file() -> None:
+    ios = "".join(f"[14/01/2024, 09:{i:02d}:00] Alice: i{i}\n" for i in range(20))
+    with pytest.raises(ExportError, match="mixes two message layouts.*20 line"):
+        parse(android_lines(30) + ios)
+
+
+def test_a_date_like_line_that_is_no_real_date_is_not_a_layout() -> None:
+    chat = parse(android_lines(2) + "[99/99/9999, 10:00:00] looks odd\n" + android_lines(1, 2))
+    assert not [w for w in chat.meta.warnings if "another layout" in w]
+
+
+# --- (b) iOS bodies starting with U+200E --------------------------------------------------------
+
+
+IOS_HEAD = "[13/01/2024, 08:00:00] Ben Okafor: hello\n"
+
+
+def test_ios_message_starting_with_lrm_but_no_notice_stays_the_senders() -> None:
+    chat = parse(IOS_HEAD + f"[13/01/2024, 09:00:00] Ben Okafor: {LRM}See you at 3\n")
+    m = chat.messages
+    assert m["kind"].iat[1] == "text"
+    assert m["sender"].iat[1] == "Ben Okafor"
+    warned = [w for w in chat.meta.warnings if "invisible mark" in w]
+    assert len(warned) == 1 and "1 message(s)" in warned[0] and "line 2" in warned[0]
+
+
+def test_ios_known_notice_with_lrm_is_system() -> None:
+    chat = parse(IOS_HEAD + f"[13/01/2024, 09:00:00] Ben Okafor: {LRM}Missed voice call\n")
+    assert chat.messages["kind"].iat[1] == "system"
+    assert chat.messages["sender"].isna().iat[1]
+    assert not [w for w in chat.meta.warnings if "invisible mark" in w]
+
+
+def test_ios_unknown_notice_from_the_group_name_is_system() -> None:
+    text = (
+        f"[13/01/2024, 07:00:00] Class 3 Parents: {LRM}Alice Hart created group “Class 3”\n"
+        + IOS_HEAD
+        + f"[13/01/2024, 09:00:00] Class 3 Parents: {LRM}Alice Hart did a new thing\n"
+    )
+    chat = parse(text)
+    m = chat.messages
+    assert list(m["kind"]) == ["system", "text", "system"]
+    assert list(m["sender"].dropna()) == ["Ben Okafor"]
+    assert not [w for w in chat.meta.warnings if "invisible mark" in w]
+
+
+def test_ios_participant_with_one_unmarked_line_is_not_the_group() -> None:
+    text = (
+        IOS_HEAD
+        + f"[13/01/2024, 09:00:00] Ben Okafor: {LRM}Missed voice call\n"
+        + f"[13/01/2024, 09:01:00] Ben Okafor: {LRM}call me back\n"
+    )
+    m = parse(text).messages
+    assert list(m["kind"]) == ["text", "system", "text"]
+    assert m["sender"].iat[2] == "Ben Okafor"
+
+
+# --- (c) impossible dates and times name the line ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("31/02/2024, 10:00 - Bob: x", "date '31/02/2024'"),
+        ("13/01/2024, 24:00 - Bob: x", "time '24:00'"),
+        ("13/01/2024, 10:60 - Bob: x", "time '10:60'"),
+        ("13/01/3000, 10:00 - Bob: x", "year 3000"),
+    ],
+)
+def test_impossible_date_or_time_is_refused_naming_the_line(line: str, words: str) -> None:
+    with pytest.raises(ExportError, match="Line 2 ") as err:
+        parse("13/01/2024, 09:00 - Bob: first\n" + line + "\n")
+    assert words in str(err.value)
+
+
+def test_impossible_time_on_ios_names_the_line() -> None:
+    with pytest.raises(ExportError, match="Line 3 has the impossible time '09:00:61'"):
+        parse(IOS_HEAD + "text\n[13/01/2024, 09:00:61] Ben Okafor: x\n")
