@@ -87,6 +87,17 @@ def test_ios_participant_with_one_unmarked_line_is_not_the_group() -> None:
     assert m["sender"].iat[2] == "Ben Okafor"
 
 
+def test_ios_participant_text_that_reads_like_a_notice_stays_text() -> None:
+    text = (
+        IOS_HEAD
+        + f"[13/01/2024, 09:00:00] Ana Lima: {LRM}Chamada de voz perdida\n"
+        + "[13/01/2024, 09:01:00] Ana Lima: A reunião saiu\n"
+    )
+    m = parse(text).messages
+    assert list(m["kind"]) == ["text", "system", "text"]
+    assert m["sender"].iat[2] == "Ana Lima"
+
+
 # --- (c) impossible dates and times name the line ----------------------------------------------
 
 

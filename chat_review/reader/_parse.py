@@ -21,8 +21,9 @@ Decisions documented here because later stages rely on them:
 * System events (kind ``system``) have sender <NA>: Android lines without a ``Name:`` part,
   lines with a known "anywhere" system phrase (encryption notices), iOS lines whose body starts
   with U+200E *and* either is a known system phrase or comes from the group's name (a sender
-  whose every line is marked and who has at least one known notice), and on iOS every line from
-  a pseudo-sender whose lines are all system events. Any other iOS line starting with U+200E
+  whose every line is marked and who has at least one known notice). An unmarked line is never
+  made a system event for looking like one (a participant may write "Ana left"). Any other iOS
+  line starting with U+200E
   stays the sender's message and is counted in a warning: an unknown notice shown as a message
   is visible to the reader, a parent's message turned into a notice would not be.
 * Mixed layouts: a continuation line that is a full header, with a real date, in *another*
@@ -285,7 +286,6 @@ def _build(
     del body_start, body_end
     if sig.bracket:
         _marked_lines(kind, marked, s_codes, text, line, warnings)
-        _pseudo_senders(kind, s_codes, text)
     sender_names = [_clean_sender(s) for s in s_uniq]
     sender_arr = np.array([pd.NA if s is None else s for s in sender_names] + [pd.NA], dtype=object)
     codes = np.where(kind == _K_SYSTEM, len(sender_names), s_codes)
@@ -442,16 +442,6 @@ def _marked_lines(
             f"but are not a notice chat-review knows (first at line {line[kept[0]]}); they were "
             "kept as the sender's messages."
         )
-
-
-def _pseudo_senders(kind: np.ndarray, s_codes: np.ndarray, text: pd.arrays.StringArray) -> None:
-    """iOS attributes group events to the group's name: a 'sender' with system lines whose
-    every other line is also a system phrase is the group, not a participant."""
-    sys_codes = np.unique(s_codes[kind == _K_SYSTEM])
-    for c in sys_codes:
-        idx = np.flatnonzero((s_codes == c) & (kind == _K_TEXT))
-        if all(phrases.system_event(text[i]) for i in idx):
-            kind[idx] = _K_SYSTEM
 
 
 def _warn_time(ts: np.ndarray, line: np.ndarray, warnings: list[str]) -> None:
