@@ -162,23 +162,28 @@ def worker_reader(a: dict) -> dict:
     from chat_review.reader import read_export
 
     _grant_for(a["home"], a["token"], a["file"])  # warm the gate's own imports
-    gate_t, read_t, cpu_t, extra, n = [], [], [], 0.0, 0
+    gate_t, read_t, cpu_t, extra, parse_extra, n = [], [], [], 0.0, 0.0, 0
     for _ in range(a["repeats"]):
         gc.collect()
         base = rss_now()
         reset_peak()
         t0 = time.perf_counter()
         grant = _grant_for(a["home"], a["token"], a["file"])
+        gate_peak, after_gate = rss_peak(), rss_now()
+        reset_peak()
         t1, c1 = time.perf_counter(), time.process_time()
         chat = read_export(grant)
         t2, c2 = time.perf_counter(), time.process_time()
-        extra = max(extra, rss_peak() - base)
+        peak = rss_peak()
+        extra = max(extra, max(peak, gate_peak) - base)
+        parse_extra = max(parse_extra, peak - after_gate)
         gate_t.append(t1 - t0)
         read_t.append(t2 - t1)
         cpu_t.append(c2 - c1)
         n = len(chat.messages)
         del chat, grant
-    return {"gate": gate_t, "read": read_t, "cpu": cpu_t, "rows": n, "extra_mib": extra}
+    return {"gate": gate_t, "read": read_t, "cpu": cpu_t, "rows": n, "extra_mib": extra,
+            "parse_extra_mib": parse_extra}
 
 
 def worker_peer(a: dict) -> dict:
@@ -524,6 +529,8 @@ class Bench:
         rows = ["| platform | messages | file | chat-review gate | chat-review read_export "
                 "(CPU) | peak mem above baseline | whatstk | chat-miner | whatstk / ours | "
                 "chat-miner / ours | target read | met |", "|" + "---|" * 12]
+        rows[0] = rows[0].replace("peak mem above baseline", "peak mem above baseline: "
+                                  "read_export alone / gate + read_export")
         for plat in ("android", "ios"):
             for n in sizes:
                 path = self.fx.export(n, plat)
@@ -536,10 +543,11 @@ class Bench:
                     raise SystemExit(f"reader failed on {path.name}: {ours['error']}")
                 t_read = med(ours["read"])
                 extra = ours["extra_mib"]
+                pextra = ours["parse_extra_mib"]
                 peers = {}
                 for tool in ("whatstk", "chat-miner"):
                     if not self.peers_ok:
-                        peers[tool] = {"error": self.peer_note or "peers skipped"}
+                        peers[tool] = {"skipped": self.peer_note or "peers skipped"}
                         continue
                     self.log(f"  {tool} {plat} {n:,}")
                     peers[tool] = run_worker(PEER_PY, "peer", {
@@ -547,6 +555,8 @@ class Bench:
                         "repeats": peer_reps.get(n, 1)})
 
                 def cell(p: dict) -> str:
+                    if "skipped" in p:
+                        return f"not run ({p['skipped']})"
                     if "error" in p:
                         return f"failed: {p['error']}"
                     note = f" ({p['note']})" if p.get("note") else ""
@@ -554,31 +564,37 @@ class Bench:
                             f"{p['rows']:,} rows{note}")
 
                 def ratio(p: dict, ours_s: float = t_read) -> str:
-                    return "-" if "error" in p else f"{med(p['read']) / ours_s:.1f}x"
+                    if "error" in p or "skipped" in p:
+                        return "-"
+                    return f"{med(p['read']) / ours_s:.1f}x"
 
                 goal = targets.get(n)
-                mem_ok = extra < 5 * size_mib
+                mem_ok = pextra < 5 * size_mib
                 ok = (t_read <= goal and mem_ok) if goal else None
                 rows.append(
                     f"| {plat} | {n:,} | {size_mib:.1f} MiB | {fmt_s(med(ours['gate']))} | "
                     f"{fmt_s(t_read)} ({fmt_s(med(ours['cpu']))}; {ours['rows']:,} rows) | "
-                    f"{extra:.0f} MiB "
-                    f"({extra / size_mib:.1f}x file) | {cell(peers['whatstk'])} | "
+                    f"{pextra:.0f} MiB ({pextra / size_mib:.1f}x file) / {extra:.0f} MiB "
+                    f"({extra / size_mib:.1f}x) | {cell(peers['whatstk'])} | "
                     f"{cell(peers['chat-miner'])} | {ratio(peers['whatstk'])} | "
                     f"{ratio(peers['chat-miner'])} | "
                     f"{f'≤ {goal} s, mem < 5x file' if goal else '-'} | {yes(ok)} |")
                 if goal:
                     self.target(f"reader {n:,} msgs ({plat}), in process",
                                 f"≤ {goal} s, peak < 5x file above baseline",
-                                f"{fmt_s(t_read)}, {extra / size_mib:.1f}x file", ok)
+                                f"{fmt_s(t_read)} (CPU {fmt_s(med(ours['cpu']))}), "
+                                f"{pextra / size_mib:.1f}x file ({extra / size_mib:.1f}x "
+                                "counting the gate's copy of the bytes)", ok)
         self.md += ["## 2. Reader in process vs whatstk and chat-miner", "",
                     "Same synthetic file for all three (`chat_review.reader.synthetic`). Imports "
                     "excluded; median of several parses in one process (peers: 3/2/1 runs at "
                     "10k/100k/1M). chat-review's time is `read_export(grant)` alone; the gate "
                     "(register, token, reading and hashing the bytes) is shown beside it. Ratio "
                     "> 1 means the peer is slower. Peak memory above baseline: the high-water "
-                    "mark during gate + parse (VmHWM, reset first) minus the RSS before it, "
-                    "so it includes the file's bytes (peers: parse only). whatstk via "
+                    "mark (VmHWM, reset first) minus the RSS before, for `read_export` alone "
+                    "(baseline after the gate, which holds the file's bytes: the target) and "
+                    "for gate + `read_export` (baseline before the gate); peers: their parse "
+                    "call, which reads the file itself. whatstk via "
                     "`df_from_whatsapp` "
                     "(auto-detected header, `max_size=None`), chat-miner via "
                     "`WhatsAppParser.parse_file()` + `get_df()`.", "", *rows, ""]
@@ -728,21 +744,29 @@ class Bench:
                "--quiet", "--force", "--json", str(outdir / "m.json")]
         for p, t in pairs:
             cmd += ["--chat", p, t]
-        cli = [timed_cmd(cmd)["wall"] for _ in range(self.reps(3))]
+        cli_runs = [timed_cmd(cmd) for _ in range(self.reps(5))]
+        if any(r["rc"] for r in cli_runs):
+            raise SystemExit(f"analyse --chat x{count} failed: {cli_runs[0]['stderr'][-300:]}")
+        cli = [r["wall"] for r in cli_runs]
+        ok = ok and med(cli) <= 3.0
         rows = [f"| measure | gate ({count} consents) | read_export | analyse | total | target "
                 "| met |",
                 "|---|---|---|---|---|---|---|",
                 f"| first run in a fresh process (median of {len(firsts)}) | "
                 f"{fmt_s(first['gate'])} | "
                 f"{fmt_s(first['read'])} | {fmt_s(first['analyse'])} | "
-                f"{fmt_s(first['gate'] + first['read'] + first['analyse'])} | ≤ 3 s | {yes(ok)} |",
+                f"{fmt_s(first['gate'] + first['read'] + first['analyse'])} | ≤ 3 s | "
+                f"{yes(first['gate'] + first['read'] + first['analyse'] <= 3.0)} |",
                 f"| median of later runs | {fmt_s(med([x['gate'] for x in warm]))} | "
                 f"{fmt_s(med([x['read'] for x in warm]))} | {fmt_s(ana)} | {fmt_s(total)} | - "
                 "| - |",
-                f"| whole `chat-review analyse --chat ...` x{count} with JSON (information) | "
-                f"| | | {fmt_s(med(cli))} | - | - |"]
-        self.target(f"{count} exports x {n:,} msgs: gate + read + analyse",
-                    "≤ 3 s", fmt_s(first["gate"] + first["read"] + first["analyse"]), ok)
+                f"| whole process: `chat-review analyse --chat EXPORT TOKEN` x{count} --json "
+                f"(median of {len(cli)}; CPU {fmt_s(med([r['cpu'] for r in cli_runs]))}) | "
+                f"| | | {fmt_s(med(cli))} | ≤ 3 s | {yes(med(cli) <= 3.0)} |"]
+        self.target(f"{count} exports x {n:,} msgs analysed",
+                    "≤ 3 s, in process and as a whole `analyse` command",
+                    f"in process {fmt_s(first['gate'] + first['read'] + first['analyse'])}; "
+                    f"whole command {fmt_s(med(cli))}", ok)
         self.md += [f"## 5. {count} exports x {n:,} messages (a term of 1:1 chats)", "",
                     f"{first['messages']:,} messages in total, alternating Android/iOS files, "
                     "each with its own consent. In process, imports excluded.", "", *rows, ""]
