@@ -91,11 +91,38 @@ def test_zip_with_chat_media_and_macosx() -> None:
         "Chat de WhatsApp con Uma.txt",
         "Discussion WhatsApp avec Uma.txt",
         "folder/WhatsApp Chat with Uma.txt",
+        "WhatsApp Chat mit Uma.txt",
+        "Conversa do WhatsApp com Uma.txt",
+        "Chat WhatsApp con Uma.txt",
+        "WhatsApp-chat met Uma.txt",
+        "WhatsApp Sohbeti - Uma.txt",
     ],
 )
 def test_zip_localised_chat_names(inner: str) -> None:
     chat = parse(make_zip({inner: CHAT.encode(), "notes.pdf": b"%PDF"}), "export.zip")
     assert chat.meta.inner_name == inner
+
+
+@pytest.mark.parametrize("inner", ["دردشة واتساب مع Uma.txt", "Uma.txt", "x/Уроки 3Б.txt"])
+def test_zip_only_txt_with_an_unknown_name_is_read_when_it_starts_with_messages(
+    inner: str,
+) -> None:
+    data = make_zip({inner: CHAT.encode(), "IMG-1.jpg": b"\xff\xd8", "__MACOSX/._x.txt": b"x"})
+    chat = parse(data, "export.zip")
+    assert chat.meta.inner_name == inner
+    assert len(chat.messages) > 0
+
+
+def test_zip_only_txt_that_is_not_a_chat_is_refused() -> None:
+    with pytest.raises(ExportError) as err:
+        parse(make_zip({"readme.txt": b"Hello, this is not a chat.\n"}), "export.zip")
+    assert "no WhatsApp chat file" in one_sentence(err.value)
+    assert "readme.txt" in str(err.value)
+
+
+def test_zip_two_unknown_txt_files_are_not_guessed() -> None:
+    with pytest.raises(ExportError, match="no WhatsApp chat file"):
+        parse(make_zip({"a.txt": CHAT.encode(), "b.txt": CHAT.encode()}), "export.zip")
 
 
 def test_zip_without_chat_names_what_was_found() -> None:

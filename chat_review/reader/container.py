@@ -24,7 +24,10 @@ MAX_CHAT_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200
 
 # Chat file names in WhatsApp zips: "_chat.txt" (iOS), "WhatsApp Chat with X.txt" (Android,
-# English) and localised forms. Any .txt whose name mentions WhatsApp or chat qualifies.
+# English) and localised forms ("WhatsApp Chat mit X", "Chat de WhatsApp con X", "Conversa do
+# WhatsApp com X", "Discussion WhatsApp avec X", "WhatsApp-chat met X", "WhatsApp Sohbeti - X").
+# Any .txt whose name mentions WhatsApp or chat qualifies; failing that, the zip's only .txt
+# does if its first lines are messages (a locale whose file name we do not know).
 _CHAT_NAME = re.compile(r"(^_chat\.txt$)|whatsapp|chat", re.IGNORECASE)
 _MEDIA_EXT = re.compile(
     r"\.(jpe?g|png|gif|webp|heic|mp4|mov|3gp|opus|ogg|m4a|aac|mp3|pdf|docx?|xlsx?|pptx?|vcf|"
@@ -103,6 +106,7 @@ def _from_zip(data: bytes, source_name: str) -> tuple[str, bytes]:
         ) from None
     candidates = []
     nested = []
+    other_txt = []  # .txt files whose names do not say "chat" (a locale we do not know)
     for info in infos:
         name = info.filename
         base = name.rsplit("/", 1)[-1]
@@ -116,6 +120,12 @@ def _from_zip(data: bytes, source_name: str) -> tuple[str, bytes]:
             continue
         if low.endswith(".txt") and _CHAT_NAME.search(base):
             candidates.append(info)
+        elif low.endswith(".txt"):
+            other_txt.append(info)
+    # Fallback: the only .txt in the zip, whatever its name, if its first lines are messages.
+    lone = not candidates and not nested and len(other_txt) == 1
+    if lone:
+        candidates = other_txt
     if not candidates:
         if nested:
             raise ExportError(
@@ -182,7 +192,25 @@ def _from_zip(data: bytes, source_name: str) -> tuple[str, bytes]:
             f"{shown} in {source_name} is itself a zip file; "
             "give chat-review the WhatsApp export, not a zip inside a zip."
         )
+    if lone and not _starts_like_export(raw):
+        raise ExportError(
+            f"{source_name} holds no WhatsApp chat file (found only {shown}, which does not "
+            "start with messages); export the chat again with WhatsApp's Export chat."
+        )
     return shown, raw
+
+
+def _starts_like_export(raw: bytes) -> bool:
+    """Whether the first lines of a text file include a WhatsApp message header."""
+    from .headers import detect
+
+    head = raw[: 1 << 16]
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        text = head[: len(head) // 2 * 2].decode("utf-16", "replace")
+    else:
+        text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    lines = [ln for ln in re.split(r"\r\n|\r|\n", text) if ln.strip()][:50]
+    return detect(lines) is not None
 
 
 def _line_of(data: bytes, pos: int) -> int:
