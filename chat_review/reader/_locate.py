@@ -433,5 +433,16 @@ def factorize_spans(buf: bytes, w: np.ndarray, start: np.ndarray, length: np.nda
         rows = rows[length[rows] > 8 * k]
     codes, _ = pd.factorize(codes)
     codes = codes.astype(np.int64)
-    _, first = np.unique(codes, return_index=True)
-    return codes, first
+    return codes, first_of_codes(codes)
+
+
+def first_of_codes(codes: np.ndarray) -> np.ndarray:
+    """Index of the first occurrence of each code, for codes numbered in order of appearance
+    (as ``pd.factorize`` numbers them): where the running maximum goes up."""
+    if not len(codes):
+        return np.empty(0, dtype=np.int64)
+    run = np.maximum.accumulate(codes)
+    up = np.empty(len(codes), dtype=bool)
+    up[0] = True
+    np.greater(run[1:], run[:-1], out=up[1:])
+    return np.flatnonzero(up)

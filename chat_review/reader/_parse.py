@@ -228,7 +228,7 @@ def _build(
     del f64
     d_codes, _ = pd.factorize(key)
     d_codes = d_codes.astype(np.int64)
-    _, d_first = np.unique(d_codes, return_index=True)
+    d_first = _locate.first_of_codes(d_codes)
     secs = dates.time_seconds(
         h.hour, h.minute, h.second, h.ampm, line, lambda i: group_text(i, 2)
     )

@@ -16,6 +16,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+import numpy as np
+
 from chat_review.errors import ExportError
 
 #: Largest chat text we accept inside a zip (uncompressed); a real chat is far smaller.
@@ -243,7 +245,10 @@ def _decode(data: bytes, name: str) -> tuple[bytes, str]:
             )
         if b"\x00" in data:
             _nul_error(name, data)
-        # Validate in chunks so a large chat is never held twice as a str.
+        # Validate with numpy (only the non-ASCII bytes are looked at); when that finds a
+        # fault, decode in chunks to name the line (a chat is never held twice as a str).
+        if _utf8_valid(data):
+            return _lf(data), encoding
         dec = codecs.getincrementaldecoder("utf-8")("strict")
         step = 1 << 22
         for start in range(0, len(data), step):
@@ -255,9 +260,60 @@ def _decode(data: bytes, name: str) -> tuple[bytes, str]:
                     f"{name} has bytes that are not UTF-8 text at line {_line_of(data, pos)}; "
                     "the file is damaged or not a WhatsApp export, so export the chat again."
                 ) from None
+    return _lf(data), encoding
+
+
+def _lf(data: bytes) -> bytes:
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    return data, encoding
+    return data
+
+
+_UTF8_BLOCK = 1 << 20
+
+
+def _utf8_valid(data: bytes) -> bool:
+    """Strict UTF-8 check (no overlongs, surrogates or code points past U+10FFFF) with numpy.
+
+    Per block: every byte >= 0x80 is a valid lead byte or a continuation byte; each lead's
+    next 1-3 bytes are continuation bytes (with the narrower second-byte ranges after E0, ED,
+    F0, F4); and the block has exactly as many continuation bytes as its leads claim, so none
+    is left over. Blocks end after any continuation bytes, so no character is cut in two.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    n = len(arr)
+    start = 0
+    while start < n:
+        stop = min(start + _UTF8_BLOCK, n)
+        for _ in range(4):
+            if stop < n and (arr[stop] & 0xC0) == 0x80:
+                stop += 1
+        seg = arr[start:stop]
+        start = stop
+        hi = np.flatnonzero(seg >= 0x80)
+        if not len(hi):
+            continue
+        cont = (seg[hi] & 0xC0) == 0x80
+        lead = hi[~cont]
+        lb = seg[lead]
+        if ((lb < 0xC2) | (lb > 0xF4)).any():
+            return False
+        size = np.where(lb >= 0xF0, 4, np.where(lb >= 0xE0, 3, 2))
+        for j in (1, 2, 3):
+            pos = lead[size > j] + j
+            if len(pos) and (int(pos[-1]) >= len(seg) or ((seg[pos] & 0xC0) != 0x80).any()):
+                return False
+        b1 = seg[np.minimum(lead + 1, len(seg) - 1)]
+        if (
+            ((lb == 0xE0) & (b1 < 0xA0))
+            | ((lb == 0xED) & (b1 > 0x9F))
+            | ((lb == 0xF0) & (b1 < 0x90))
+            | ((lb == 0xF4) & (b1 > 0x8F))
+        ).any():
+            return False
+        if int(np.count_nonzero(cont)) != int((size - 1).sum()):
+            return False
+    return True
 
 
 def _nul_error(name: str, data: bytes) -> None:

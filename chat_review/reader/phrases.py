@@ -243,7 +243,9 @@ def scan_spans(
     shift = np.where(marked, np.uint64(24), np.uint64(0))
     key = ((head >> shift) & np.uint64(0xFFFFFF)).astype(np.int64)
     key = np.where(starts + 3 * marked + 3 <= ends, key, -1)
-    for i in np.flatnonzero(np.isin(key, book.start_keys)).tolist():
+    keys = book.start_keys  # sorted
+    hit = keys[np.minimum(np.searchsorted(keys, key), len(keys) - 1)] == key
+    for i in np.flatnonzero(hit).tolist():
         m = book.start.match(buf, int(starts[i]), int(ends[i]))
         if m is None:
             continue
