@@ -52,39 +52,44 @@ class Headers:
     ampm: np.ndarray  # int8: 0 none, 1 AM, 2 PM
 
 
-WINDOW = 64  # bytes of each candidate line the matcher looks at (a header is far shorter)
+#: Bytes of each candidate line the matcher looks at: a header with ASCII digits is at most
+#: about 30 bytes (more only with several direction marks), one with Arabic-Indic digits about
+#: 40. Longer headers are still found, by the regex (`header_spans_regex`).
+WINDOW_ASCII, WINDOW_WIDE = 32, 64
 _ROWS = 1 << 14  # candidates matched per block (a block's window is 1 MiB)
 
 
 class _Matcher:
     """Vectorised greedy matcher over a block of candidate line starts.
 
-    The first WINDOW bytes of every candidate are copied into one small 2-D array (8 bytes per
+    The first ``window`` bytes of every candidate are copied into one small 2-D array (8 bytes per
     gather), so each element reads from there instead of the whole file. A candidate whose
     header would run past the window is flagged ``overflow`` and left to the regex.
     """
 
-    def __init__(self, buf: bytes, w: np.ndarray, limit: int, pos: np.ndarray) -> None:
+    def __init__(self, buf: bytes, w: np.ndarray, limit: int, pos: np.ndarray,
+                 window: int) -> None:
         c = len(pos)
-        win = np.zeros((c, WINDOW // 8), dtype="<u8")
-        for k in range(WINDOW // 8):
+        self.window = window
+        win = np.zeros((c, window // 8), dtype="<u8")
+        for k in range(window // 8):
             win[:, k] = _load8(buf, w, pos + 8 * k)
-        flat = win.view(np.uint8).reshape(c, WINDOW)
-        near = np.flatnonzero(pos + WINDOW > limit)
+        flat = win.view(np.uint8).reshape(c, window)
+        near = np.flatnonzero(pos + window > limit)
         for i in near.tolist():  # bytes past the end of the chat text read as 0
             flat[i, max(limit - int(pos[i]), 0) :] = 0
         self.flat = flat.reshape(-1)
-        self.base = np.arange(c, dtype=np.int64) * WINDOW
+        self.base = np.arange(c, dtype=np.int64) * window
         self.pos = np.zeros(c, dtype=np.int64)  # relative to the line start
         self.ok = np.ones(c, dtype=bool)
         self.overflow = np.zeros(c, dtype=bool)
 
     def at(self, k: int = 0) -> np.ndarray:
         q = self.pos + k
-        over = q >= WINDOW
+        over = q >= self.window
         if over.any():
             self.overflow |= over & self.ok
-            q = np.minimum(q, WINDOW - 1)
+            q = np.minimum(q, self.window - 1)
             v = self.flat[self.base + q]
             v[over] = 0
             return v
@@ -215,7 +220,7 @@ def header_spans(buf: bytes, arr: np.ndarray, line_starts: np.ndarray, limit: in
 
 def _match_block(buf: bytes, w: np.ndarray, starts: np.ndarray, line_index: np.ndarray,
                  limit: int, sig: Signature, pattern: re.Pattern[bytes]) -> Headers:
-    m = _Matcher(buf, w, limit, starts)
+    m = _Matcher(buf, w, limit, starts, WINDOW_WIDE if sig.non_ascii_digits else WINDOW_ASCII)
     na = sig.non_ascii_digits
     m.marks()
     if sig.bracket:
@@ -343,6 +348,10 @@ def words8(buf: bytes) -> np.ndarray:
 
 def _load8(buf: bytes, w: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """The 8 bytes at each position (zero-padded past the end of ``buf``)."""
+    if not len(pos):
+        return np.zeros(0, dtype="<u8")
+    if len(w) and int(pos.max()) < len(w):
+        return w[pos]
     out = w[np.minimum(pos, max(len(w) - 1, 0))] if len(w) else np.zeros(len(pos), "<u8")
     tail = np.flatnonzero(pos > len(buf) - 8)
     for i in tail.tolist():

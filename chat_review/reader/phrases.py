@@ -101,9 +101,11 @@ def _str_pattern(phrase: str) -> str:
 class PhraseBook:
     """Compiled scanners for the three tables."""
 
-    start: re.Pattern[bytes]  # media prefixes, deleted markers, 'anywhere' system phrases
-    start_keys: np.ndarray  # 3-byte keys (as int) of the phrases' first bytes, for prefiltering
-    start_rows: list[tuple[str, str, bool]]  # per group: (category, kind, has_file)
+    # media prefixes, deleted markers, 'anywhere' system phrases: per 3-byte key (the phrases'
+    # first bytes as a little-endian int), one pattern of the phrases with that key and, per
+    # group of that pattern, (category, kind, has_file)
+    start: dict[int, tuple[re.Pattern[bytes], list[tuple[str, str, bool]]]]
+    start_keys: np.ndarray  # the keys, sorted, for prefiltering
     suffix_media: list[tuple[bytes, re.Pattern[bytes]]]  # "{file} (file attached)" and friends
     edited: list[bytes]  # markers at the end of a body
     system_event: re.Pattern[str]  # every system phrase, for lines already known to be system
@@ -116,9 +118,7 @@ def phrasebook() -> PhraseBook:
     media = _read_table("media_phrases.tsv")
     markers = _read_table("marker_phrases.tsv")
     system = _read_table("system_phrases.tsv")
-    alts: list[bytes] = []
-    rows: list[tuple[str, str, bool]] = []
-    keys: set[int] = set()
+    alts: list[tuple[int, bytes, tuple[str, str, bool]]] = []
     suffix: list[tuple[bytes, re.Pattern[bytes]]] = []
     # Longest phrases first so "This message was deleted." wins over its prefix.
     for row in media:
@@ -128,23 +128,23 @@ def phrasebook() -> PhraseBook:
             suffix.append((tail.encode(), re.compile(full)))
             continue
         has_file = "{file}" in row.phrase
-        keys.add(_key(row.phrase))
         pat = _bytes_pattern(row.phrase, file_group=has_file)
         if not has_file:
             pat = b"(" + pat + b")"
-        alts.append(pat + rb"(?=\n|\Z)")
-        rows.append(("media", row.kind, has_file))
+        alts.append((_key(row.phrase), pat + rb"(?=\n|\Z)", ("media", row.kind, has_file)))
     for row in markers:
         if row.kind == "deleted":
-            keys.add(_key(row.phrase))
-            alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z")
-            rows.append(("deleted", row.kind, False))
+            pat = b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z"
+            alts.append((_key(row.phrase), pat, ("deleted", row.kind, False)))
     for row in system:
         if row.scope == "anywhere":
-            keys.add(_key(row.phrase))
-            alts.append(b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z")
-            rows.append(("system", row.kind, False))
-    start = re.compile(MK_B + b"*(?:" + b"|".join(alts) + b")")
+            pat = b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z"
+            alts.append((_key(row.phrase), pat, ("system", row.kind, False)))
+    start: dict[int, tuple[re.Pattern[bytes], list[tuple[str, str, bool]]]] = {}
+    for key in sorted({k for k, _, _ in alts}):
+        mine = [(p, r) for k, p, r in alts if k == key]  # table order within a key
+        pat = re.compile(MK_B + b"*(?:" + b"|".join(p for p, _ in mine) + b")")
+        start[key] = (pat, [r for _, r in mine])
     edited = [r.phrase.encode() for r in markers if r.kind == "edited"]
     for tail in [t for t, _ in suffix] + edited:
         if len(tail) < 4:  # the scan compares the last 4 bytes first
@@ -155,8 +155,8 @@ def phrasebook() -> PhraseBook:
         ev_alts.append(f"(?P<e{i}>{_str_pattern(row.phrase)})")
         names[i] = row.kind
     system_event = re.compile(f"^[{MARKS}]*(?:" + "|".join(ev_alts) + r")[.]?$", re.DOTALL)
-    key_arr = np.array(sorted(keys), dtype=np.int64)
-    return PhraseBook(start, key_arr, rows, suffix, edited, system_event, names)
+    key_arr = np.array(sorted(start), dtype=np.int64)
+    return PhraseBook(start, key_arr, suffix, edited, system_event, names)
 
 
 KEY_BYTES = 3
@@ -245,12 +245,13 @@ def scan_spans(
     key = np.where(starts + 3 * marked + 3 <= ends, key, -1)
     keys = book.start_keys  # sorted
     hit = keys[np.minimum(np.searchsorted(keys, key), len(keys) - 1)] == key
-    for i in np.flatnonzero(hit).tolist():
-        m = book.start.match(buf, int(starts[i]), int(ends[i]))
+    for i, k in zip(np.flatnonzero(hit).tolist(), key[hit].tolist(), strict=True):
+        pat, rows = book.start[k]
+        m = pat.match(buf, int(starts[i]), int(ends[i]))
         if m is None:
             continue
         g = m.lastindex or 0
-        cat, _kind, has_file = book.start_rows[g - 1]
+        cat, _kind, has_file = rows[g - 1]
         targets[cat][i] = True
         if has_file:
             attachment[i] = m.group(g)
