@@ -439,3 +439,11 @@ def test_a_hostile_first_header_does_not_make_the_scan_quadratic() -> None:
     hostile = header[:11] + " " * 20_000 + header[11:] + "\n"
     data = (hostile + "x\n" * 60 + (header + "\n") * 10_000).encode()
     check_outcome(data)
+
+
+@pytest.mark.xfail(strict=True, reason="phrases.system_event: `^[marks]*(?:...)` backtracks "
+                   "over a run of direction marks at the start of an iOS body (1,500 U+200E: "
+                   "~2 s for 4.5 kB; 6,000: ~34 s)")
+def test_direction_marks_at_the_start_of_an_ios_body_are_not_quadratic() -> None:
+    data = ("[12/01/2024, 08:59:00] Zoe Grant: " + "\u200e" * 1500 + "hello\n").encode()
+    check_outcome(data)
