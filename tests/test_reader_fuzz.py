@@ -16,7 +16,8 @@ Mutations of the sample exports (``sample_exports/formats/*`` and the two demo c
 included, both the zip bytes and the chat inside re-zipped): truncation at any point, lines
 shuffled, bits flipped, lines duplicated, lines deleted, header lines (or the whole file)
 re-encoded as latin-1, cp1252 or UTF-16 without a BOM, NUL and other control characters
-inserted, U+200E / U+200F / U+202F / U+2028 / U+FEFF inserted, random bytes spliced in.
+inserted, U+200E / U+200F / U+202F / U+2028 / U+FEFF inserted, random bytes spliced in, runs of
+up to 400 copies of one character (marks, spaces, digits, ``:``, ``[``) pumped in.
 
 Profiles (hypothesis):
 
@@ -186,6 +187,10 @@ MUTATION = st.one_of(
     st.tuples(st.just("insert"), st.sampled_from(MARKS).map(str.encode),
               st.lists(_frac, min_size=1, max_size=6)),
     st.tuples(st.just("splice"), _frac, st.binary(min_size=1, max_size=40)),
+    # a run of one character (what makes a backtracking regex or a per-character loop blow up);
+    # kept under 400 so the known quadratic bugs stay within the time budget in the fuzz tests
+    st.tuples(st.just("pump"), _frac, st.sampled_from(["", *MARKS, " ", "0", ":", "[", "/"]),
+              st.integers(2, 400)),
 )
 
 
@@ -228,6 +233,11 @@ def mutate(data: bytes, mutation: tuple) -> bytes:
             pos = int(frac * len(data))
             out[pos:pos] = args[0]
         return bytes(out)
+    if op == "pump":  # "" repeats the character already at that position
+        text = data.decode("utf-8", "replace")
+        pos = _at(text, args[0])
+        ch = args[1] or (text[pos] if text else "x")
+        return (text[:pos] + ch * args[2] + text[pos:]).encode("utf-8", "surrogatepass")
     if op == "splice":
         pos = int(args[0] * len(data))
         return data[:pos] + args[1] + data[pos:]
@@ -314,7 +324,7 @@ def test_mutated_text_exports(name: str, mutations: list[tuple]) -> None:
 def test_mutated_zip_bytes(name: str, mutations: list[tuple]) -> None:
     data = SEEDS[name]
     for mut in mutations:
-        if mut[0] in ("reencode_all", "reencode_line", "shuffle"):
+        if mut[0] in ("reencode_all", "reencode_line", "shuffle", "pump"):
             continue  # meaningless on compressed bytes
         data = mutate(data, mut)
     check_outcome(data, name)
