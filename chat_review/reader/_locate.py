@@ -71,10 +71,14 @@ class _Matcher:
                  window: int) -> None:
         c = len(pos)
         self.window = window
-        win = np.zeros((c, window // 8), dtype="<u8")
-        for k in range(window // 8):
-            win[:, k] = _load8(buf, w, pos + 8 * k)
-        flat = win.view(np.uint8).reshape(c, window)
+        rows = _rows_view(buf, window)
+        if c and rows is not None and int(pos[-1]) < len(rows):  # one gather of whole rows
+            flat = rows[pos]
+        else:
+            win = np.zeros((c, window // 8), dtype="<u8")
+            for k in range(window // 8):
+                win[:, k] = _load8(buf, w, pos + 8 * k)
+            flat = win.view(np.uint8).reshape(c, window)
         near = np.flatnonzero(pos + window > limit)
         for i in near.tolist():  # bytes past the end of the chat text read as 0
             flat[i, max(limit - int(pos[i]), 0) :] = 0
@@ -358,6 +362,16 @@ def _load8(buf: bytes, w: np.ndarray, pos: np.ndarray) -> np.ndarray:
         p = int(pos[i])
         out[i] = int.from_bytes(buf[p : p + 8].ljust(8, b"\x00"), "little")
     return out
+
+
+def _rows_view(buf: bytes, width: int) -> np.ndarray | None:
+    """A read-only (len - width + 1, width) view: row ``i`` is ``buf[i:i+width]``."""
+    if len(buf) < width:
+        return None
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    return np.lib.stride_tricks.as_strided(
+        arr, shape=(len(buf) - width + 1, width), strides=(1, 1), writeable=False
+    )
 
 
 def _first_byte(x: np.ndarray) -> np.ndarray:

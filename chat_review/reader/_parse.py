@@ -282,7 +282,7 @@ def _build(
     kind[cls.media & ~sys_line] = _K_MEDIA
     kind[cls.deleted & ~sys_line] = _K_DELETED
 
-    text = _string_array(_texts(arr, body_start, body_end, cls.new_body))
+    text = _texts(arr, body_start, body_end, cls.new_body)
     del body_start, body_end
     if sig.bracket:
         _marked_lines(kind, marked, s_codes, text, line, warnings)
@@ -340,14 +340,14 @@ _TEXT_BLOCK = 1 << 20
 
 def _texts(
     arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, replaced: dict[int, str]
-) -> list[str]:
+) -> pd.arrays.StringArray:
     """Each body ``arr[starts[i]:ends[i]]`` as a str (the edited ones from ``replaced``).
 
     Per block of about 1 MiB: the bodies are copied out with numpy, separated by NUL (which a
     chat never contains), decoded once and split, so no Python code runs per message.
     """
-    out: list[str] = []
     n = len(starts)
+    out = np.empty(n, dtype=object)
     i = 0
     while i < n:
         j = int(np.searchsorted(ends, starts[i] + _TEXT_BLOCK, side="right"))
@@ -369,19 +369,11 @@ def _texts(
         if len(parts) != j - i + 1:  # pragma: no cover - a NUL is refused by the container
             raise ExportError("The chat text contains a NUL byte; please report the export.")
         parts.pop()
-        out.extend(parts)
+        out[i:j] = parts
         i = j
     for k, nb in replaced.items():
         out[k] = nb
-    return out
-
-
-def _string_array(values: list[str]) -> pd.arrays.StringArray:
-    """A pandas string array of ``values`` (emptied: the list's references move to the array)."""
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    values.clear()
-    return pd.arrays.StringArray(arr)
+    return pd.arrays.StringArray(out)
 
 
 def _looks_like_system(sender: bytes) -> bool:
