@@ -126,13 +126,13 @@ def run_worker(python: Path, kind: str, args: dict, *, timeout: float = PEER_TIM
     return json.loads(lines[-1])
 
 
-def timed_cmd(cmd: list[str], *, env: dict | None = None, timeout: float = 600) -> dict:
+def timed_cmd(cmd: list[str], *, env: dict | None = None, cwd: Path = ROOT) -> dict:
     """Whole-process wall time of one command, its CPU time (user + system) and peak RSS, from
     wait4. CPU time barely moves when other work shares the cores; wall time does."""
     with tempfile.TemporaryFile() as errfile:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errfile,
-                                env={**os.environ, **(env or {})}, cwd=ROOT)
+                                env={**os.environ, **(env or {})}, cwd=cwd)
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         except BaseException:
@@ -452,7 +452,7 @@ class Bench:
     def __init__(self, opts: argparse.Namespace) -> None:
         self.o = opts
         self.smoke = opts.smoke
-        self.fx = Fixture(Path(opts.out))
+        self.fx = Fixture(Path(opts.out).resolve())
         self.md: list[str] = []
         self.summary: list[tuple[str, str, str, bool | None]] = []
         self.peers_ok = False
@@ -499,8 +499,9 @@ class Bench:
                 if r["rc"] != 0:
                     raise SystemExit(f"{label} failed: {r['stderr'][-300:]}")
                 walls.append(r["wall"])
+            # not from the repository folder: `-m` puts the current folder first on the path
             r = timed_cmd([str(PROJECT_BIN / "python"), "-X", "importtime", "-m", "chat_review",
-                           *args])
+                           *args], cwd=fx.out)
             mods = set(re.findall(r"\|\s+(\S+)\s*$", r["stderr"], flags=re.M))
             heavy = sorted(h for h in HEAVY if h in mods)
             ok = (med(walls) <= 0.3 and not heavy) if gated else None
@@ -563,10 +564,12 @@ class Bench:
                     return (f"{fmt_s(med(p['read']))}, {p['extra_mib']:.0f} MiB, "
                             f"{p['rows']:,} rows{note}")
 
-                def ratio(p: dict, ours_s: float = t_read) -> str:
+                def ratio(p: dict, ours_s: float = t_read, ours_c: float = med(ours["cpu"])
+                          ) -> str:
                     if "error" in p or "skipped" in p:
                         return "-"
-                    return f"{med(p['read']) / ours_s:.1f}x"
+                    return (f"{med(p['read']) / ours_s:.1f}x (CPU "
+                            f"{med(p['cpu']) / ours_c:.1f}x)")
 
                 goal = targets.get(n)
                 mem_ok = pextra < 5 * size_mib
@@ -580,11 +583,13 @@ class Bench:
                     f"{ratio(peers['chat-miner'])} | "
                     f"{f'≤ {goal} s, mem < 5x file' if goal else '-'} | {yes(ok)} |")
                 if goal:
-                    self.target(f"reader {n:,} msgs ({plat}), in process",
-                                f"≤ {goal} s, peak < 5x file above baseline",
-                                f"{fmt_s(t_read)} (CPU {fmt_s(med(ours['cpu']))}), "
+                    self.target(f"reader {n:,} msgs ({plat}), in process: time",
+                                f"≤ {goal} s", f"{fmt_s(t_read)} (CPU {fmt_s(med(ours['cpu']))})",
+                                t_read <= goal)
+                    self.target(f"reader {n:,} msgs ({plat}), in process: memory",
+                                "peak < 5x file above baseline",
                                 f"{pextra / size_mib:.1f}x file ({extra / size_mib:.1f}x "
-                                "counting the gate's copy of the bytes)", ok)
+                                "counting the gate's copy of the bytes)", mem_ok)
         self.md += ["## 2. Reader in process vs whatstk and chat-miner", "",
                     "Same synthetic file for all three (`chat_review.reader.synthetic`). Imports "
                     "excluded; median of several parses in one process (peers: 3/2/1 runs at "
@@ -632,6 +637,7 @@ class Bench:
         ok = t_ours <= 3.0 and (t_peer is None or t_ours < t_peer)
         if t_peer is None:
             ok = None if self.smoke else False
+        cpu_ours = med([r["cpu"] for r in ours])
         rows = ["| command | median wall | runs (wall) | median CPU | peak RSS | target | met |",
                 "|---|---|---|---|---|---|---|",
                 f"| `chat-review analyse` {n:,} msgs → summary + JSON + PNG + PDF | "
@@ -648,10 +654,15 @@ class Bench:
                         f"{cpu_ratio:.2f}x | | | |")
         else:
             rows.append(f"| `whatstk-graph` | not measured: {peer_err} | | | | | |")
-        self.target(f"end-to-end analyse {n:,} msgs (JSON+PNG+PDF)",
-                    "≤ 3 s and faster than whatstk-graph",
-                    f"{fmt_s(t_ours)} (CPU {fmt_s(med([r['cpu'] for r in ours]))}) vs "
-                    f"whatstk-graph {fmt_s(t_peer)}", ok)
+        self.target(f"end-to-end analyse {n:,} msgs (JSON+PNG+PDF): time",
+                    "≤ 3 s", f"{fmt_s(t_ours)} (CPU {fmt_s(cpu_ours)})", t_ours <= 3.0)
+        self.target(f"end-to-end analyse {n:,} msgs: vs whatstk-graph (one chart)",
+                    "faster than whatstk-graph, same run",
+                    f"{fmt_s(t_ours)} vs {fmt_s(t_peer)}" + (
+                        f" (CPU {fmt_s(cpu_ours)} vs {fmt_s(med([r['cpu'] for r in theirs]))})"
+                        if theirs else f": {peer_err}"),
+                    None if t_peer is None and self.smoke else
+                    (t_peer is not None and t_ours < t_peer))
         self.md += ["## 3. End-to-end `chat-review analyse` vs `whatstk-graph`", "",
                     "Whole process, console scripts, alternated run by run on the same "
                     f"{n:,}-message Android export. chat-review: gate, read, analyse, audit, "
@@ -908,7 +919,7 @@ def main(argv: list[str] | None = None) -> int:
     if opts.smoke and opts.out == str(ROOT / "bench" / "out"):
         ap.error("--smoke needs --out DIR (a scratch folder)")
     if not opts.worktree and not opts.smoke:
-        snapshot_head(Path(opts.out) / "snapshot")
+        snapshot_head(Path(opts.out).resolve() / "snapshot")
     bench = Bench(opts)
     text = bench.run(sections)
     results.parent.mkdir(parents=True, exist_ok=True)
