@@ -599,7 +599,9 @@ class Bench:
                     "mark (VmHWM, reset first) minus the RSS before, for `read_export` alone "
                     "(baseline after the gate, which holds the file's bytes: the target) and "
                     "for gate + `read_export` (baseline before the gate); peers: their parse "
-                    "call, which reads the file itself. whatstk via "
+                    "call, which reads the file itself. Row counts differ on Android because "
+                    "both peers drop system lines (no `Name:`), which chat-review keeps as "
+                    "kind `system`. whatstk via "
                     "`df_from_whatsapp` "
                     "(auto-detected header, `max_size=None`), chat-miner via "
                     "`WhatsAppParser.parse_file()` + `get_df()`.", "", *rows, ""]
