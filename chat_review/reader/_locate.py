@@ -135,8 +135,9 @@ class _Matcher:
                 self.ok &= self.at(k) == byte
             self.pos += len(ch.encode())
 
-    def digit(self, non_ascii: bool) -> tuple[np.ndarray, np.ndarray]:
-        """(is a digit, its value) at the current position; does not move."""
+    def digit(self, non_ascii: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | int]:
+        """(is a digit, its value, its width in bytes) at the current position; does not
+        move."""
         b0 = self.at(0)
         val = b0.astype(np.int64) - 0x30
         isd = (val >= 0) & (val <= 9)

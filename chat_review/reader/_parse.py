@@ -144,6 +144,8 @@ def parse_export_bytes(
 #: and the file is refused as a mix of two exports; fewer only warn.
 MIXED_REFUSE_COUNT = 10
 MIXED_REFUSE_SHARE = 0.05
+#: Continuation lines starting like a date that are checked (a bound on the Python loop; a
+#: chat has far fewer — past it the count in the warning is a lower bound).
 MIXED_CHECK_LIMIT = 200_000
 
 
@@ -172,7 +174,7 @@ def _check_mixed_layouts(
     maybe[: int(found.line_index[0])] = False  # lines before the first message are reported apart
     cand = np.flatnonzero(maybe)[:MIXED_CHECK_LIMIT]
     count = 0
-    first_line, first_text, other = 0, "", None
+    first_line, first_text = 0, ""
     for i in cand.tolist():
         p = int(line_starts[i])
         raw = buf[p : min(p + 200, end)].split(b"\n", 1)[0]
@@ -184,16 +186,14 @@ def _check_mixed_layouts(
             continue
         count += 1
         if count == 1:
-            first_line, first_text, other = i + 1, m.group(0).strip(), s
+            first_line, first_text = i + 1, m.group(0).strip()
     if not count:
         return
     n = len(found.start)
-    assert other is not None
     if count >= MIXED_REFUSE_COUNT and count >= MIXED_REFUSE_SHARE * n:
         raise ExportError(
-            f"{name} mixes two message layouts: {count} line(s) inside messages start like "
-            f"'{first_text}' (first at line {first_line}) while its other {n} messages start "
-            f"like '{sig.describe().strip()}'. It looks like two exports joined together; "
+            f"{name} mixes two message layouts ({count} lines inside messages start like "
+            f"'{first_text}', first at line {first_line}), as if two exports were joined; "
             "export each chat again from WhatsApp and give chat-review one at a time."
         )
     warnings.append(

@@ -29,7 +29,9 @@ LOOSE = re.compile(
     rf"(?P<a>{_DG}{{1,4}}){_MK}*(?P<s1>\.{_SP}|[./-]){_MK}*"
     rf"(?P<b>{_DG}{{1,2}}){_MK}*(?P<s2>\.{_SP}|[./-]){_MK}*"
     rf"(?P<c>{_DG}{{1,4}}){_MK}*(?P<tr>\.)?"
-    rf"(?P<mid>[,\u060c]?{_SP}*(?:[^\W\d_]{{1,5}}\.?{_SP}+)?)"
+    # between date and time: a comma and a space or two, maybe a short word ("à", "klo", "um");
+    # bounded, so a hostile first line cannot make every line's test long
+    rf"(?P<mid>[,\u060c]?{_SP}{{0,3}}(?:[^\W\d_]{{1,5}}\.?{_SP}{{1,3}})?)"
     rf"(?P<H>{_DG}{{1,2}})(?P<ts>[:.])(?P<M>{_DG}{{2}})(?:[:.](?P<S>{_DG}{{2}}))?"
     rf"(?P<ap>{_SP}?{_AMPM})?{_MK}*"
     rf"(?P<close>\]{_SP}?|{_SP}[-\u2013]{_SP}|:{_SP})"

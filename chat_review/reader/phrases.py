@@ -154,7 +154,9 @@ def phrasebook() -> PhraseBook:
     for i, row in enumerate(system):
         ev_alts.append(f"(?P<e{i}>{_str_pattern(row.phrase)})")
         names[i] = row.kind
-    system_event = re.compile(f"^[{MARKS}]*(?:" + "|".join(ev_alts) + r")[.]?$", re.DOTALL)
+    # leading marks are stripped before matching (see system_event), never matched here: a
+    # mark run before a {name} would make the pattern backtrack quadratically
+    system_event = re.compile("(?:" + "|".join(ev_alts) + r")[.]?$", re.DOTALL)
     key_arr = np.array(sorted(start), dtype=np.int64)
     return PhraseBook(start, key_arr, suffix, edited, system_event, names)
 
@@ -287,7 +289,7 @@ def _strip_tail(body: str) -> str:
 
 def system_event(text: str) -> str | None:
     """Which system event a (decoded) line is, or None when no phrase matches."""
-    m = phrasebook().system_event.match(text)
+    m = phrasebook().system_event.match(text.lstrip(MARKS))
     if not m:
         return None
     for name, val in m.groupdict().items():
