@@ -115,3 +115,25 @@ def test_hostile_file_exits_2_with_one_sentence_and_is_left_unchanged(
     assert result.out == ""
     assert hashlib.sha256(export.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in folder.iterdir()) == [name]
+
+
+@pytest.mark.parametrize("name", ["random.txt", "bomb.zip", "broken-directory.zip"])
+def test_analyse_refuses_a_hostile_file_the_same_way(name: str, run, grant, tmp_path: Path) -> None:
+    from conftest import SAMPLE_CONFIG
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    export = folder / name
+    export.write_bytes(HOSTILE[name]())
+    before = hashlib.sha256(export.read_bytes()).hexdigest()
+    token = grant(export)
+
+    result = run("analyse", str(export), "--token", token, "--config", str(SAMPLE_CONFIG),
+                 env={"CHAT_REVIEW_DEBUG": "1"})
+
+    assert result.code == 2, (result.code, result.err)
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.err
+    assert "Traceback" not in result.err
+    assert hashlib.sha256(export.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in folder.iterdir()) == [name]
