@@ -381,11 +381,20 @@ def _large(kind: str, size: int) -> bytes:
     if kind == "marks_everywhere":  # short runs of direction marks on every line
         return b"".join(b"\xe2\x80\x8e" * 20 + ln + b"\n" for ln in base.split(b"\n")) * (
             size // (len(base) + 1500))
+    if kind == "utf16_chat":
+        return codecs.BOM_UTF16_LE + (base * (size // len(base) // 2)).decode().encode("utf-16-le")
+    if kind == "empty_lines":
+        return b"12/01/2024, 08:59 - Uma Shah: hi\n" + b"\n" * size
+    if kind == "system_lines":
+        return b"12/01/2024, 08:59 - Uma Shah added Victor Ade\n" * (size // 47)
+    if kind == "media_lines":
+        return b"12/01/2024, 08:59 - Uma Shah: IMG-20240112-WA0001.jpg (file attached)\n" * (
+            size // 72)
     raise AssertionError(kind)
 
 
 LARGE = ["repeated_chat", "shuffled_chat", "random_bytes", "one_huge_message", "many_headers",
-         "marks_everywhere"]
+         "marks_everywhere", "utf16_chat", "empty_lines", "system_lines", "media_lines"]
 
 
 @pytest.mark.parametrize("kind", LARGE)
