@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -153,8 +155,7 @@ def analyse(
     is recorded in the audit log with the file's SHA-256.
     """
     from chat_review.config import load_config
-    from chat_review.output_files import check_destination, write_atomic
-    from chat_review.pipeline import consent_dicts, log_analysis, log_output, open_chats
+    from chat_review.output_files import check_destination
 
     home = settings().home
     pairs = _pairs(export, token, chats)
@@ -171,6 +172,49 @@ def analyse(
     config = load_config(config_path, home)
     if staff_name is not None:
         staff_name = _roster_name(config, staff_name)
+
+    from chat_review.render_ahead import RenderAhead
+
+    drawing = any(kind in ("png", "pdf") for kind, _ in outputs)
+    ahead = RenderAhead.start() if drawing else None
+    run = AnalyseRun(
+        home, pairs, outputs, config, force, staff_name, excerpts, pseudonymise, date_order, quiet
+    )
+    try:
+        _analyse_and_write(run, ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+@dataclass
+class AnalyseRun:
+    """Everything `analyse` was asked to do, checked before any chat is opened."""
+
+    home: Path
+    pairs: list[tuple[Path, str | None]]
+    outputs: list[tuple[str, Path]]
+    config: Any
+    force: bool
+    staff_name: str | None
+    excerpts: bool
+    pseudonymise: bool
+    date_order: str | None
+    quiet: bool
+
+    @property
+    def inputs(self) -> list[Path]:
+        return [path for path, _ in self.pairs]
+
+
+def _analyse_and_write(run: AnalyseRun, ahead: Any) -> None:
+    """Gate, read, analyse, log, then render and write each output (see `analyse`)."""
+    from chat_review.output_files import write_atomic
+    from chat_review.pipeline import consent_dicts, log_analysis, log_output, open_chats
+
+    home, pairs, inputs, outputs, config = run.home, run.pairs, run.inputs, run.outputs, run.config
+    force, staff_name, excerpts, quiet = run.force, run.staff_name, run.excerpts, run.quiet
+    pseudonymise, date_order = run.pseudonymise, run.date_order
 
     big = len(pairs) > 3 or sum(p.stat().st_size for p in inputs) > PROGRESS_BYTES
     opened = open_chats(
@@ -205,9 +249,13 @@ def analyse(
     if not quiet:
         click.echo(_summary(findings, ctx), nl=False)
     consent_ids = sorted({o.grant.consent_id for o in opened})
-    from reports import render_outputs
+    kinds = [kind for kind, _ in outputs]
+    if ahead is not None:
+        rendered = ahead.render(findings, ctx, kinds)
+    else:
+        from reports import render_outputs
 
-    rendered = render_outputs(findings, ctx, [kind for kind, _ in outputs])
+        rendered = render_outputs(findings, ctx, kinds)
     for kind, path in outputs:
         digest = write_atomic(path, rendered[kind], force=force, inputs=inputs)
         log_output(home, consent_ids, path, digest, kind=kind, command="analyse")
