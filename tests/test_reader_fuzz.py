@@ -138,19 +138,19 @@ def check_chat(chat, data: bytes, name: str) -> None:
         )
 
 
-def _timed_parse(data: bytes, name: str) -> tuple[float, object]:
+def _timed_parse(data: bytes, name: str, date_order: str | None = None) -> tuple[float, object]:
     """CPU seconds (not wall-clock: the 2 shared cores stall now and then) and the outcome."""
     t0 = time.process_time()
     try:
-        result: object = parse_export_bytes(data, name, sha256="0" * 64)
+        result: object = parse_export_bytes(data, name, sha256="0" * 64, date_order=date_order)
     except ExportError as exc:
         result = exc
     return time.process_time() - t0, result
 
 
-def check_outcome(data: bytes, name: str = "chat.txt") -> str:
+def check_outcome(data: bytes, name: str = "chat.txt", date_order: str | None = None) -> str:
     """Parse; assert the outcome is one of the two allowed ones, in bounded time."""
-    elapsed, result = _timed_parse(data, name)
+    elapsed, result = _timed_parse(data, name, date_order)
     if isinstance(result, ExportError):
         outcome = "refused: " + check_sentence(result)
     else:
@@ -162,7 +162,7 @@ def check_outcome(data: bytes, name: str = "chat.txt") -> str:
             size = max(size, len(unwrap(data, name).data))
     budget = 0.5 + 2e-6 * size
     if elapsed >= budget:  # a real hang repeats; a one-off stall (GC, first import) does not
-        elapsed = min(elapsed, _timed_parse(data, name)[0])
+        elapsed = min(elapsed, _timed_parse(data, name, date_order)[0])
     assert elapsed < budget, f"{elapsed:.2f} s for {size} bytes (budget {budget:.2f} s)"
     return outcome
 
@@ -320,6 +320,17 @@ def test_mutated_text_exports(name: str, mutations: list[tuple]) -> None:
     for mut in mutations:
         data = mutate(data, mut)
     check_outcome(data, name)
+
+
+@settings(FUZZ)
+@given(st.sampled_from(TEXT_SEEDS), st.sampled_from(["day-first", "month-first", "year-first"]),
+       st.lists(MUTATION, max_size=2))
+def test_forced_date_order(name: str, order: str, mutations: list[tuple]) -> None:
+    """--date-order forced, right or wrong for the file: a table or a sentence, never a crash."""
+    data = SEEDS[name]
+    for mut in mutations:
+        data = mutate(data, mut)
+    check_outcome(data, name, date_order=order)
 
 
 @settings(FUZZ)
