@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chat_review.reader._parse import parse_export_bytes
-from chat_review.reader.phrases import _read_table
+from chat_review.reader.phrases import _read_table, system_event
 
 LRM = "\u200e"
 FILE = "IMG-20240113-WA0001.jpg"
@@ -42,6 +42,11 @@ def test_android_system_phrase_is_system_without_sender(row) -> None:
     assert m["kind"].iat[1] == "system"
     assert m["sender"].isna().iat[1]
     assert m["text"].iat[1] == fill(row.phrase)
+
+
+@pytest.mark.parametrize("row", SYSTEM, ids=[_id(r) for r in SYSTEM])
+def test_system_phrase_is_recognised_as_its_own_event(row) -> None:
+    assert system_event(LRM + fill(row.phrase)) == row.kind
 
 
 @pytest.mark.parametrize("row", SYSTEM, ids=[_id(r) for r in SYSTEM])

@@ -151,7 +151,10 @@ def phrasebook() -> PhraseBook:
             raise ValueError(f"phrase ending {tail!r} must end with at least 4 bytes of text")
     names = {}
     ev_alts = []
-    for i, row in enumerate(system):
+    # most literal text first, so "{name} removed the group photo" (icon) is tried before
+    # "{name} removed {name}" (removed)
+    by_detail = sorted(enumerate(system), key=lambda r: -len(_TOKEN.sub("", r[1].phrase)))
+    for i, row in by_detail:
         ev_alts.append(f"(?P<e{i}>{_str_pattern(row.phrase)})")
         names[i] = row.kind
     # leading marks are stripped before matching (see system_event), never matched here: a
@@ -290,9 +293,6 @@ def _strip_tail(body: str) -> str:
 def system_event(text: str) -> str | None:
     """Which system event a (decoded) line is, or None when no phrase matches."""
     m = phrasebook().system_event.match(text.lstrip(MARKS))
-    if not m:
+    if not m or m.lastgroup is None:  # each alternative is one named group, with none inside
         return None
-    for name, val in m.groupdict().items():
-        if val is not None:
-            return phrasebook().system_names[int(name[1:])]
-    return None
+    return phrasebook().system_names[int(m.lastgroup[1:])]
