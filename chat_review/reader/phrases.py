@@ -13,7 +13,7 @@ body's span) run only on the few bodies that agree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -108,8 +108,8 @@ class PhraseBook:
     start_keys: np.ndarray  # the keys, sorted, for prefiltering
     suffix_media: list[tuple[bytes, re.Pattern[bytes]]]  # "{file} (file attached)" and friends
     edited: list[bytes]  # markers at the end of a body
-    system_event: re.Pattern[str]  # every system phrase, for lines already known to be system
-    system_names: dict[int, str] = field(default_factory=dict)  # group index -> event
+    # every system phrase as (a word it must contain, its pattern, the event), in the order tried
+    system_events: list[tuple[str, re.Pattern[str], str]]
 
 
 @lru_cache(maxsize=1)
@@ -149,19 +149,18 @@ def phrasebook() -> PhraseBook:
     for tail in [t for t, _ in suffix] + edited:
         if len(tail) < 4:  # the scan compares the last 4 bytes first
             raise ValueError(f"phrase ending {tail!r} must end with at least 4 bytes of text")
-    names = {}
-    ev_alts = []
     # most literal text first, so "{name} removed the group photo" (icon) is tried before
-    # "{name} removed {name}" (removed)
-    by_detail = sorted(enumerate(system), key=lambda r: -len(_TOKEN.sub("", r[1].phrase)))
-    for i, row in by_detail:
-        ev_alts.append(f"(?P<e{i}>{_str_pattern(row.phrase)})")
-        names[i] = row.kind
-    # leading marks are stripped before matching (see system_event), never matched here: a
-    # mark run before a {name} would make the pattern backtrack quadratically
-    system_event = re.compile("(?:" + "|".join(ev_alts) + r")[.]?$", re.DOTALL)
+    # "{name} removed {name}" (removed); each phrase is tried only when its longest word is in
+    # the text (a plain substring test), so a line costs a few regex matches, not hundreds
+    by_detail = sorted(system, key=lambda r: -len(_TOKEN.sub("", r.phrase)))
+    events = []
+    for row in by_detail:
+        words = [w for part in _TOKEN.split(row.phrase) if not _TOKEN.fullmatch(part)
+                 for w in re.split(f"[{SPACES}]", part)]
+        events.append((max(words, key=len, default=""),
+                       re.compile(_str_pattern(row.phrase) + r"[.]?$", re.DOTALL), row.kind))
     key_arr = np.array(sorted(start), dtype=np.int64)
-    return PhraseBook(start, key_arr, suffix, edited, system_event, names)
+    return PhraseBook(start, key_arr, suffix, edited, events)
 
 
 KEY_BYTES = 3
@@ -292,7 +291,8 @@ def _strip_tail(body: str) -> str:
 
 def system_event(text: str) -> str | None:
     """Which system event a (decoded) line is, or None when no phrase matches."""
-    m = phrasebook().system_event.match(text.lstrip(MARKS))
-    if not m or m.lastgroup is None:  # each alternative is one named group, with none inside
-        return None
-    return phrasebook().system_names[int(m.lastgroup[1:])]
+    text = text.lstrip(MARKS)  # never matched by the patterns: no backtracking over a mark run
+    for word, pat, event in phrasebook().system_events:
+        if word in text and pat.match(text):
+            return event
+    return None
