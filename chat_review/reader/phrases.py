@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -108,8 +108,9 @@ class PhraseBook:
     start_keys: np.ndarray  # the keys, sorted, for prefiltering
     suffix_media: list[tuple[bytes, re.Pattern[bytes]]]  # "{file} (file attached)" and friends
     edited: list[bytes]  # markers at the end of a body
-    # every system phrase as (a word it must contain, its pattern, the event), in the order tried
-    system_events: list[tuple[str, re.Pattern[str], str]]
+    # every system phrase as (a word it must contain, its pattern's source, the event), in the
+    # order tried; a pattern is compiled the first time a line contains its word
+    system_events: list[tuple[str, str, str]]
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +159,7 @@ def phrasebook() -> PhraseBook:
         words = [w for part in _TOKEN.split(row.phrase) if not _TOKEN.fullmatch(part)
                  for w in re.split(f"[{SPACES}]", part)]
         events.append((max(words, key=len, default=""),
-                       re.compile(_str_pattern(row.phrase) + r"[.]?$", re.DOTALL), row.kind))
+                       _str_pattern(row.phrase) + r"[.]?$", row.kind))
     key_arr = np.array(sorted(start), dtype=np.int64)
     return PhraseBook(start, key_arr, suffix, edited, events)
 
@@ -292,7 +293,12 @@ def _strip_tail(body: str) -> str:
 def system_event(text: str) -> str | None:
     """Which system event a (decoded) line is, or None when no phrase matches."""
     text = text.lstrip(MARKS)  # never matched by the patterns: no backtracking over a mark run
-    for word, pat, event in phrasebook().system_events:
-        if word in text and pat.match(text):
+    for word, source, event in phrasebook().system_events:
+        if word in text and _compiled(source).match(text):
             return event
     return None
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.DOTALL)
