@@ -87,3 +87,13 @@ def test_export_is_never_modified_by_reading(run, grant, group_chat):
     token = grant(group_chat)
     run("messages", str(group_chat), "--token", token, "--format", "json")
     assert group_chat.read_bytes() == before
+
+
+def test_an_error_about_a_strangely_named_file_stays_on_one_line(run, tmp_path):
+    odd = tmp_path / "chat\nwith\x1b[31m escapes.txt"
+    odd.write_bytes(b"not an export at all\n")
+    token = run("consent", "grant", str(odd), "--parent", "P", "--purpose", "x",
+                "--recorded-by", "H").last_line
+    result = run("messages", str(odd), "--token", token)
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "\x1b" not in result.err

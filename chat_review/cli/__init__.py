@@ -71,6 +71,13 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def one_line(message: str) -> str:
+    """Escape control characters (a file name may hold any), so an error stays one line."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in message
+    )
+
+
 def main() -> None:
     """Console-script entry point: map known errors to one sentence and an exit code."""
     from chat_review.errors import ChatReviewError
@@ -89,7 +96,7 @@ def main() -> None:
         exc.show()
         sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
     except (ConsentError, ChatReviewError) as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Stopped; nothing was written.", err=True)
