@@ -4,7 +4,8 @@ Importing matplotlib and its PDF backend costs about 0.7 s of CPU, about as much
 reading and analysing a 40,000-message chat. On a machine with two cores the two can
 overlap: `RenderAhead.start()` forks a worker that imports the drawing code at once, then waits
 for the findings; the parent gates, reads and analyses meanwhile, hands the findings over a
-pipe and gets the rendered bytes back. The bytes are the same as rendering in process
+pipe (`submit`), can draw another output itself while the worker draws the PDF, and then gets
+the worker's bytes back (`collect`). The bytes are the same as rendering in process
 (`reports.render_outputs`), which is also the fallback whenever the worker cannot be used.
 
 The worker is forked before the register is opened (no SQLite connection is shared), never
@@ -60,6 +61,8 @@ class RenderAhead:
         self.pid = pid
         self.requests: int | None = requests
         self.replies: int | None = replies
+        self._request: tuple[Any, Any, list[str]] = (None, None, [])
+        self._failed = False
 
     @classmethod
     def start(cls) -> RenderAhead | None:
@@ -91,24 +94,41 @@ class RenderAhead:
         os.close(reply_w)
         return cls(pid, request_w, reply_r)
 
-    def render(self, findings: Any, ctx: Any, kinds: list[str]) -> dict[str, bytes]:
-        """The outputs from the worker; rendered in process if the worker fails."""
+    def submit(self, findings: Any, ctx: Any, kinds: list[str]) -> None:
+        """Hand the findings to the worker; it renders while the caller does other work."""
+        self._request = (findings, ctx, list(kinds))
+        try:
+            assert self.requests is not None
+            payload = pickle.dumps(self._request, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_all(self.requests, payload)
+        except Exception:  # noqa: BLE001 - collect() renders in process instead
+            self._failed = True
+        finally:
+            if self.requests is not None:
+                with contextlib.suppress(OSError):
+                    os.close(self.requests)
+                self.requests = None
+
+    def collect(self) -> dict[str, bytes]:
+        """The worker's outputs; rendered in process if the worker failed in any way."""
         from reports import render_outputs
 
+        findings, ctx, kinds = self._request
         try:
-            assert self.requests is not None and self.replies is not None
-            payload = pickle.dumps((findings, ctx, kinds), protocol=pickle.HIGHEST_PROTOCOL)
-            _write_all(self.requests, payload)
-            os.close(self.requests)
-            self.requests = None
-            status, value = pickle.loads(_read_all(self.replies))
-            if status == "ok":
-                return value
+            if not self._failed and self.replies is not None:
+                status, value = pickle.loads(_read_all(self.replies))
+                if status == "ok":
+                    return value
         except Exception:  # noqa: BLE001 - any trouble with the worker: render here instead
             pass
         finally:
             self.close()
         return render_outputs(findings, ctx, kinds)
+
+    def render(self, findings: Any, ctx: Any, kinds: list[str]) -> dict[str, bytes]:
+        """`submit` then `collect`: all of `kinds` from the worker."""
+        self.submit(findings, ctx, kinds)
+        return self.collect()
 
     def close(self) -> None:
         """Close the pipes (the worker then exits) and reap it."""

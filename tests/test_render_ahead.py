@@ -52,3 +52,27 @@ def test_a_dead_worker_falls_back_to_rendering_in_process(ctx):
 def test_it_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("CHAT_REVIEW_NO_RENDER_AHEAD", "1")
     assert RenderAhead.start() is None
+
+
+def test_the_caller_can_draw_one_output_while_the_worker_draws_another(ctx):
+    findings = make_findings()
+    ahead = start()
+    ahead.submit(findings, ctx, ["pdf"])
+    png_here = render_outputs(findings, ctx, ["png"])
+    pdf_there = ahead.collect()
+    assert pdf_there == render_outputs(findings, ctx, ["pdf"])
+    assert png_here == render_outputs(findings, ctx, ["png"])
+
+
+def test_analyse_writes_the_same_png_with_and_without_the_worker(run, grant, one_to_one_zip,
+                                                                tmp_path):
+    token = grant(one_to_one_zip)
+    env = {"SOURCE_DATE_EPOCH": "1764000000"}
+    paths = {}
+    for label, extra in (("worker", {}), ("inline", {"CHAT_REVIEW_NO_RENDER_AHEAD": "1"})):
+        paths[label] = tmp_path / f"{label}.png"
+        result = run("analyse", str(one_to_one_zip), "--token", token, "--png",
+                     str(paths[label]), "--pdf", str(tmp_path / f"{label}.pdf"), "--quiet",
+                     env={**env, **extra})
+        assert result.code == 0, result.err
+    assert paths["worker"].read_bytes() == paths["inline"].read_bytes()

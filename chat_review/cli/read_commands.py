@@ -250,11 +250,14 @@ def _analyse_and_write(run: AnalyseRun, ahead: Any) -> None:
         click.echo(_summary(findings, ctx), nl=False)
     consent_ids = sorted({o.grant.consent_id for o in opened})
     kinds = [kind for kind, _ in outputs]
-    if ahead is not None:
-        rendered = ahead.render(findings, ctx, kinds)
-    else:
-        from reports import render_outputs
+    from reports import render_outputs
 
+    if ahead is not None:  # the worker draws the PDF (or PNG) while this process does the rest
+        remote = ["pdf"] if "pdf" in kinds else ["png"]
+        ahead.submit(findings, ctx, remote)
+        rendered = render_outputs(findings, ctx, [k for k in kinds if k not in remote])
+        rendered.update(ahead.collect())
+    else:
         rendered = render_outputs(findings, ctx, kinds)
     for kind, path in outputs:
         digest = write_atomic(path, rendered[kind], force=force, inputs=inputs)
