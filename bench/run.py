@@ -50,7 +50,7 @@ PEER_PY = BENCH_VENV / "bin" / "python"
 PROJECT_BIN = Path(sys.executable).parent
 HEAVY = ("pandas", "matplotlib", "numpy", "holidays", "dateutil")
 HFORMAT = {"android": "%d/%m/%Y, %H:%M - %name:", "ios": "[%d/%m/%Y, %H:%M:%S] %name:"}
-SECTIONS = ("startup", "reader", "e2e", "scaling", "multi", "profile")
+SECTIONS = ("startup", "reader", "e2e", "scaling", "multi", "reports", "profile")
 PEER_TIMEOUT = 420
 PACKAGES = ("chat_review", "consent", "reports")
 SNAPSHOT: Path | None = None
@@ -794,6 +794,21 @@ class Bench:
                     "each with its own consent. In process, imports excluded.", "", *rows, ""]
 
     # 6 -- where the time goes --------------------------------------------------------------------
+
+    def reports(self) -> None:
+        """Issue 5: a 100k-message, 60-sender, two-year chat renders; time to write both files."""
+        if self.smoke:
+            return
+        self.log("reports: 100k messages, 60 senders, two years")
+        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_reports.py")],
+                              capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            raise SystemExit(f"bench_reports failed: {proc.stderr[-400:]}")
+        self.md += ["## 7. Reports for a large chat (100,000 messages, 60 senders, two years)",
+                    "", "Real Android export through consent, gate, reader and analysis "
+                    "(`bench/bench_reports.py`); render time after a warm-up render, in "
+                    "process. The files are left in `bench/out/large-report.*` to be looked "
+                    "at.", "", *proc.stdout.strip().splitlines(), ""]
 
     def profile(self) -> None:
         n = 200 if self.smoke else 40_000
