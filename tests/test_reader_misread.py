@@ -119,3 +119,29 @@ def test_impossible_date_or_time_is_refused_naming_the_line(line: str, words: st
 def test_impossible_time_on_ios_names_the_line() -> None:
     with pytest.raises(ExportError, match="Line 3 has the impossible time '09:00:61'"):
         parse(IOS_HEAD + "text\n[13/01/2024, 09:00:61] Ben Okafor: x\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024. 12. 31. 오후 11:59 - 이름: 텍스트\n2025. 1. 1. 오전 12:01 - 다른: 더\n",
+        "2024/12/31 午後 11:59 - 名前: テキスト\n",
+        "[2024/12/31 下午 11:59:01] 名字: 文本\n",
+    ],
+)
+def test_a_time_of_day_word_before_the_hour_is_refused_not_misread(text):
+    with pytest.raises(ExportError, match="word before the hour"):
+        parse_export_bytes(text.encode("utf-8"), "chat.txt", sha256="0" * 64)
+
+
+def test_a_word_between_date_and_time_that_changes_is_refused():
+    text = "31/12/2024 xa 11:59 - A: one\n01/01/2025 yb 00:01 - B: two\n"
+    with pytest.raises(ExportError, match="word before the hour"):
+        parse_export_bytes(text.encode("utf-8"), "chat.txt", sha256="0" * 64)
+
+
+def test_a_constant_word_between_date_and_time_is_read():
+    text = "31/12/2024 à 23:59 - A: one\n01/01/2025 à 00:01 - B: two\n"
+    chat = parse_export_bytes(text.encode("utf-8"), "chat.txt", sha256="0" * 64)
+    assert chat.messages["timestamp"].astype(str).tolist() == [
+        "2024-12-31 23:59:00", "2025-01-01 00:01:00"]

@@ -102,6 +102,13 @@ def parse_export_bytes(
             "check you chose the exported chat file."
         )
     sig, _hits = found
+    period_word = headers.day_period_word(sample)
+    if period_word is not None:
+        raise ExportError(
+            f"{name} writes the time of day as a word before the hour ('{period_word}'), "
+            "which chat-review cannot read without risking a wrong hour; export the chat "
+            "again with the phone's clock set to 24-hour time."
+        )
     end = len(buf)
     while end and buf[end - 1] == 0x0A:
         end -= 1

@@ -127,6 +127,36 @@ def detect(sample_lines: list[str]) -> tuple[Signature, int] | None:
     return sigs.most_common(1)[0]
 
 
+# Words for the time of day that some locales write *before* the hour (Korean, Japanese,
+# Chinese, Thai...). They look like the harmless locale words between date and time ("à",
+# "klo", "um"), but they change the hour: reading "오후 11:59" as 11:59 would be 12 hours off.
+DAY_PERIOD_WORDS = frozenset({
+    "오전", "오후",  # Korean a.m. / p.m.
+    "午前", "午後",  # Japanese
+    "上午", "下午", "中午", "凌晨", "早上", "晚上", "傍晚", "清晨", "半夜",  # Chinese
+    "ก่อนเที่ยง", "หลังเที่ยง",  # Thai
+})
+
+
+def day_period_word(sample_lines: list[str]) -> str | None:
+    """A morning/afternoon word written before the hour in the sample's headers, if any.
+
+    Such a word is either a known one, or any word between date and time that changes from one
+    header to the next (a constant word like "à" never does).
+    """
+    words: Counter[str] = Counter()
+    for line in sample_lines:
+        m = LOOSE.match(line)
+        if m and plausible(m):
+            word = m.group("mid").strip(SPACES + ",\u060c.")
+            if word:
+                words[word] += 1
+    for word in words:
+        if word in DAY_PERIOD_WORDS:
+            return word
+    return min(words) if len(words) > 1 else None
+
+
 def _bytes_alt(chars: str) -> bytes:
     """A bytes regex alternation matching any one of ``chars`` (as UTF-8)."""
     return b"(?:" + b"|".join(re.escape(c.encode()) for c in chars) + b")"
