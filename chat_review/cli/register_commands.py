@@ -36,6 +36,7 @@ def backup_command(destination: Path, force: bool) -> None:
 @click.option(
     "--days",
     type=click.IntRange(min=0),
+    metavar="DAYS",
     help="Keep reports for this many days after they were written "
     "(default: [retention] report_days in the settings, else 365).",
 )
@@ -51,9 +52,9 @@ def backup_command(destination: Path, force: bool) -> None:
 def retention(days: int | None, config_path: Path | None, delete: bool) -> None:
     """List reports older than the retention period, and expired or revoked consents.
 
-    Reports are found in the audit log. With --delete, each report file that still has the
-    digest logged when it was written is deleted, and the deletion is logged. Consent records
-    themselves are kept as evidence of what was authorised.
+    Reports are found in the audit log. With --delete, each report file that is unchanged since
+    it was written (same SHA-256 fingerprint as logged) is deleted, and the deletion is
+    logged. Consent records themselves are kept as evidence of what was authorised.
     """
     from datetime import timedelta
 
