@@ -166,3 +166,21 @@ def test_png_is_byte_identical_with_source_date_epoch(run, grant, one_to_one_zip
         assert run("analyse", str(one_to_one_zip), "--token", token, "--png", str(path),
                    "--quiet", env=env).code == 0
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_an_ambiguous_date_order_is_stated_in_every_output(run, grant, tmp_path):
+    export = tmp_path / "ambiguous.txt"
+    export.write_text("01/02/2026, 10:00 - Ann Example: one\n"
+                      "01/03/2026, 10:00 - Ben Example: two\n"
+                      "02/03/2026, 10:00 - Ann Example: three\n", encoding="utf-8")
+    token = grant(export)
+    out = {k: tmp_path / f"r.{k}" for k in ("json", "pdf")}
+    result = run("analyse", str(export), "--token", token, "--json", str(out["json"]),
+                 "--pdf", str(out["pdf"]))
+    assert result.code == 0, result.err
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(out["pdf"]).pages)
+    payload = json.loads(out["json"].read_text())
+    assert payload["findings"]["sources"][0]["date_order_ambiguous"] is True
+    for where, text in (("summary", result.out), ("json", out["json"].read_text()),
+                        ("pdf", " ".join(pdf_text.split()))):
+        assert "day-first" in text and "ambiguous" in text.lower(), where
