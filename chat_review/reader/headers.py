@@ -58,19 +58,6 @@ class Signature:
     def platform(self) -> str:
         return "ios" if self.bracket else "android"
 
-    @property
-    def legacy(self) -> bool:
-        return self.close.startswith(":")
-
-    def describe(self) -> str:
-        """Human-readable description, e.g. for error messages."""
-        ex = "2024-01-31" if self.year_first else f"31{self.s1}01{self.s2}2024"
-        ex += "." if self.trailing_dot else ""
-        t = "11" + self.time_sep + "59" + (self.time_sep + "59" if self.seconds else "")
-        t += " PM" if self.ampm else ""
-        head = f"[{ex}{self.mid}{t}]" if self.bracket else f"{ex}{self.mid}{t}"
-        return head + (self.close if not self.bracket else " ")
-
 
 def signature_of(m: re.Match[str]) -> Signature:
     """The layout of a header line matched by `LOOSE`."""
@@ -157,16 +144,11 @@ def day_period_word(sample_lines: list[str]) -> str | None:
     return min(words) if len(words) > 1 else None
 
 
-def _bytes_alt(chars: str) -> bytes:
-    """A bytes regex alternation matching any one of ``chars`` (as UTF-8)."""
-    return b"(?:" + b"|".join(re.escape(c.encode()) for c in chars) + b")"
-
-
 # Byte-level classes (first byte decides fast): U+200E/F, U+202A-E, U+2066-9, U+FEFF; and
 # U+0020, U+00A0, U+202F, U+2009.
 MK_B = rb"(?:\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf)"
 SP_B = rb"(?: |\xc2\xa0|\xe2\x80[\xaf\x89])"
-assert re.fullmatch(b"(?:" + MK_B + b")+", _bytes_alt(MARKS) and MARKS.encode())
+assert re.fullmatch(b"(?:" + MK_B + b")+", MARKS.encode())
 assert re.fullmatch(b"(?:" + SP_B + b")+", SPACES.encode())
 _DG_ASCII = b"[0-9]"
 _DG_ANY = rb"(?:[0-9]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9])"
@@ -208,20 +190,3 @@ def header_pattern(sig: Signature, *, capture: bool) -> bytes:
     head = mk + (rb"\[" + mk if sig.bracket else b"")
     close = rb"\]" + SP_B + b"?" if sig.bracket else _lit(sig.close)
     return head + date + _lit(sig.mid) + time + mk + close
-
-
-def message_patterns(sig: Signature) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """The patterns that split the file into messages: ``(first, rest)``.
-
-    ``first`` finds the first header at a line start; ``rest`` is the same header preceded by
-    the newline that ends the previous message, so ``rest.split(text_after_first_header)``
-    yields the first body, then per message 4 groups and its body (everything up to the next
-    header, continuation lines included). Starting with a literal newline lets the regex engine
-    skip through message text quickly; splitting matches each header once, where a ``findall``
-    with a "next line is not a header" lookahead would match every header twice.
-
-    Groups: 1 date, 2 time, 3 sender (None when the line has no ``Name:`` part), 4 the space
-    after the colon.
-    """
-    head = header_pattern(sig, capture=True) + rb"(?:([^:\n]*):( ?))?"
-    return re.compile(b"^" + head, re.MULTILINE), re.compile(b"\n" + head)
