@@ -3,14 +3,10 @@
 The data are generated per message (timestamps, senders) and then aggregated the way the
 analysis is specified to, so daily, weekday x hour, per-sender and burst figures agree with
 each other. Everything is seeded: the same call always gives the same findings.
-
-`stub_to_dict` is a STAND-IN for `chat_review.analysis.serialise.findings_to_dict`, used only
-while the analysis engineer's serialiser does not exist yet (see `ensure_to_dict`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -335,43 +331,3 @@ def make_context(findings: Findings | None = None, **overrides: Any):  # noqa: A
     values.update(overrides)
     return ReportContext(**values)
 
-
-# --- STUB serialiser (remove once chat_review.analysis.serialise exists) -------------------
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, pd.DataFrame):
-        frame = value.reset_index() if value.index.name is not None else value
-        return [_jsonable(r) for r in frame.to_dict(orient="records")]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime | date | pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
-
-
-def stub_to_dict(findings: Findings) -> dict[str, Any]:
-    """STUB of findings.to_dict() for tests only; not the real serialiser."""
-    out = _jsonable(findings)
-    out["out_of_hours_share"] = findings.out_of_hours_share
-    return out
-
-
-def ensure_to_dict(monkeypatch: Any) -> bool:
-    """Patch Findings.to_dict with the stub while the real serialiser is missing.
-
-    Returns True when the stub is in use (so tests can say so).
-    """
-    try:
-        import chat_review.analysis.serialise  # noqa: F401
-    except ImportError:
-        monkeypatch.setattr(Findings, "to_dict", stub_to_dict)
-        return True
-    return False

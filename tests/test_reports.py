@@ -12,7 +12,6 @@ import pytest
 from findings_factory import (
     SHA_A,
     SHA_B,
-    ensure_to_dict,
     make_big_findings,
     make_context,
     make_empty_findings,
@@ -245,8 +244,7 @@ def test_big_fixture_sums_senders_beyond_the_top_ten(big):
 # --------------------------------------------------------------------------- JSON
 
 
-def test_json_has_provenance_and_findings(small, monkeypatch):
-    ensure_to_dict(monkeypatch)  # STUB serialiser until analysis provides findings.to_dict()
+def test_json_has_provenance_and_findings(small):
     f, ctx = small
     doc = json.loads(render_json(f, ctx))
     assert doc["chat_review_version"] == ctx.tool_version
@@ -255,8 +253,7 @@ def test_json_has_provenance_and_findings(small, monkeypatch):
     assert doc["findings"]["total_messages"] == f.total_messages
 
 
-def test_json_is_stable_and_sorted(small, monkeypatch):
-    ensure_to_dict(monkeypatch)
+def test_json_is_stable_and_sorted(small):
     f, ctx = small
     a, b = render_json(f, ctx), render_json(f, ctx)
     assert a == b
@@ -264,8 +261,7 @@ def test_json_is_stable_and_sorted(small, monkeypatch):
     assert keys == sorted(keys)
 
 
-def test_json_drops_excerpts_unless_asked(small, monkeypatch):
-    ensure_to_dict(monkeypatch)
+def test_json_drops_excerpts_unless_asked(small):
     f, ctx = small
     assert "Honestly" not in render_json(f, ctx).decode()
     assert "Honestly" in render_json(f, make_context(f, excerpts=True)).decode()
@@ -325,9 +321,7 @@ def test_staff_view_without_contact_says_so(small):
 # --------------------------------------------------------------------------- shared rendering
 
 
-def test_render_outputs_gives_the_same_bytes_as_each_renderer(small, small_png, small_pdf,
-                                                               monkeypatch):
-    ensure_to_dict(monkeypatch)
+def test_render_outputs_gives_the_same_bytes_as_each_renderer(small, small_png, small_pdf):
     from reports import render_outputs
 
     f, ctx = small

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from findings_factory import ensure_to_dict, make_context, make_findings
+from findings_factory import make_context, make_findings
 from PIL import Image
 from pypdf import PdfReader
 
@@ -48,8 +48,7 @@ def test_no_name_in_png_metadata(pseudo):
     assert leaks(" ".join(f"{k} {v}" for k, v in info.items())) == []
 
 
-def test_no_name_in_json(pseudo, monkeypatch):
-    ensure_to_dict(monkeypatch)  # STUB serialiser until analysis provides findings.to_dict()
+def test_no_name_in_json(pseudo):
     f, ctx = pseudo
     assert leaks(render_json(f, ctx).decode()) == []
 
