@@ -188,27 +188,6 @@ class Classified:
     marked: np.ndarray  # bool: the body starts with U+200E (iOS system lines and placeholders)
 
 
-def scan(bodies: list[bytes]) -> Classified:
-    """Classify a list of bodies (joined by NUL and scanned with `scan_spans`)."""
-    n = len(bodies)
-    lengths = np.fromiter(map(len, bodies), dtype=np.int64, count=n)
-    starts = np.zeros(n, dtype=np.int64)
-    if n:
-        np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    joined = b"\x00".join(bodies)
-    ends = starts + lengths
-    first_nl = _first_newline(joined, starts, ends)
-    return scan_spans(joined, starts, ends, first_nl)
-
-
-def _first_newline(buf: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    arr = np.frombuffer(buf, dtype=np.uint8)
-    nl = np.flatnonzero(arr == 0x0A)
-    j = np.searchsorted(nl, starts)
-    nxt = np.append(nl, len(buf))[j]
-    return np.minimum(nxt, ends)
-
-
 def _tail4(buf: bytes, w: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The last 4 bytes before each end as a little-endian int (-1 where the span is shorter)."""
     v = _load8(buf, w, np.maximum(ends - 4, 0)) & np.uint64(0xFFFFFFFF)
