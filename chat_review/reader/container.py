@@ -31,11 +31,6 @@ MAX_RATIO = 200
 # Any .txt whose name mentions WhatsApp or chat qualifies; failing that, the zip's only .txt
 # does if its first lines are messages (a locale whose file name we do not know).
 _CHAT_NAME = re.compile(r"(^_chat\.txt$)|whatsapp|chat", re.IGNORECASE)
-_MEDIA_EXT = re.compile(
-    r"\.(jpe?g|png|gif|webp|heic|mp4|mov|3gp|opus|ogg|m4a|aac|mp3|pdf|docx?|xlsx?|pptx?|vcf|"
-    r"zip|txt\.zip)$",
-    re.IGNORECASE,
-)
 
 
 #: What the zipfile module (and zlib, bz2, lzma under it) raise on a damaged or hostile zip;
