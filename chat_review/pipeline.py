@@ -7,7 +7,7 @@ drive the same path the headteacher does.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,18 +81,32 @@ def log_analysis(home: Path, opened: Sequence[OpenedChat], *, messages: int,
     return {"id": row.id, "hash": row.hash, "at": row.at}
 
 
-def log_output(home: Path, consent_ids: list[int], path: Path, digest: str, *, kind: str,
-               command: str) -> None:
-    """Record a written file (absolute path and SHA-256) in the audit log."""
+def write_outputs(
+    home: Path,
+    consent_ids: list[int],
+    files: Sequence[tuple[str, Path, bytes]],
+    *,
+    command: str,
+    force: bool,
+    inputs: Sequence[Path],
+) -> list[tuple[Path, str]]:
+    """Write each (kind, path, bytes) atomically and log it (absolute path, SHA-256) at once.
+
+    One register connection for all of them; each file is logged right after it is written,
+    so a crash can never leave a written report without its audit row for long.
+    """
+    from chat_review.output_files import write_atomic
     from consent.register import Register
 
+    written = []
     with Register.open(home, create=False) as register:
-        register.log(
-            "output-written",
-            consent_id=consent_ids[0] if len(consent_ids) == 1 else None,
-            detail={"command": command, "kind": kind, "path": str(path.resolve()),
-                    "sha256": digest, "consent_ids": consent_ids},
-        )
-
-
-Renderer = Callable[[], bytes]
+        for kind, path, data in files:
+            digest = write_atomic(path, data, force=force, inputs=inputs)
+            register.log(
+                "output-written",
+                consent_id=consent_ids[0] if len(consent_ids) == 1 else None,
+                detail={"command": command, "kind": kind, "path": str(path.resolve()),
+                        "sha256": digest, "consent_ids": consent_ids},
+            )
+            written.append((path, digest))
+    return written

@@ -56,8 +56,7 @@ def open_export(
         except RegisterError as exc:
             reason = "no-key" if "key" in str(exc) else "register-unusable"
             raise ConsentRefused(reason, f"Consent refused: {exc}") from None
-        grant = _check(register, token, export, command=command, actor=actor)
-        return grant
+        return _check(register, token, export, command=command, actor=actor)
     except ConsentRefused as refusal:
         if register is not None:
             _log_refusal(register, refusal, token, export, command, actor)
@@ -139,27 +138,14 @@ def _check(register: Register, token: str | None, export: Path, *, command: str,
             f"for (its SHA-256 differs: the file was changed or another file was given); "
             "use the exact file the parent provided.",
         )
-    start, end = record.window
     audit_row = register.log(
         "read",
         consent_id=consent_id,
         actor=actor,
         detail={"command": command, "export_name": export.name, "export_sha256": digest},
     )
-    return VerifiedGrant(
-        consent_id=record.id,
-        parent=record.parent,
-        chat_name=record.chat_name,
-        purpose=record.purpose,
-        export_name=export.name,
-        sha256=digest,
-        window_from=start,
-        window_to=end,
-        data=data,
-        audit_id=audit_row.id,
-        record=record,
-        _mint=_MINT,
-    )
+    return VerifiedGrant(record=record, export_name=export.name, sha256=digest, data=data,
+                         audit_id=audit_row.id, _mint=_MINT)
 
 
 def _read_once(export: Path) -> bytes:

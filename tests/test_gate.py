@@ -54,8 +54,7 @@ def test_valid_token_and_unchanged_export_give_a_grant_with_the_same_bytes(home,
 
 def test_grant_cannot_be_made_outside_the_gate():
     with pytest.raises(TypeError, match="only be created by consent.gate"):
-        VerifiedGrant(consent_id=1, parent="x", chat_name=None, purpose="x", export_name="x",
-                      sha256="0" * 64, window_from=None, window_to=None, data=b"")
+        VerifiedGrant(record=None, export_name="x", sha256="0" * 64, data=b"")
 
 
 def test_no_token_is_refused(home, group_chat):

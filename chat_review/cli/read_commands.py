@@ -47,8 +47,8 @@ def messages(
     deleted, system), text, edited, attachment, line (where the message starts in the export).
     Messages outside the consent's date window are left out.
     """
-    from chat_review.output_files import check_destination, write_atomic
-    from chat_review.pipeline import log_output, open_chats
+    from chat_review.output_files import check_destination
+    from chat_review.pipeline import open_chats, write_outputs
     from chat_review.table_export import messages_to_csv, messages_to_json
 
     home = settings().home
@@ -63,8 +63,8 @@ def messages(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    digest = write_atomic(output, data, force=force, inputs=[export])
-    log_output(home, [opened.grant.consent_id], output, digest, kind=fmt, command="messages")
+    write_outputs(home, [opened.grant.consent_id], [(fmt, output, data)], command="messages",
+                  force=force, inputs=[export])
     click.echo(f"Wrote {len(chat.messages)} messages to {output}.", err=True)
 
 
@@ -209,60 +209,50 @@ class AnalyseRun:
 
 def _analyse_and_write(run: AnalyseRun, ahead: Any) -> None:
     """Gate, read, analyse, log, then render and write each output (see `analyse`)."""
-    from chat_review.output_files import write_atomic
-    from chat_review.pipeline import consent_dicts, log_analysis, log_output, open_chats
-
-    home, pairs, inputs, outputs, config = run.home, run.pairs, run.inputs, run.outputs, run.config
-    force, staff_name, excerpts, quiet = run.force, run.staff_name, run.excerpts, run.quiet
-    pseudonymise, date_order = run.pseudonymise, run.date_order
-
-    big = len(pairs) > 3 or sum(p.stat().st_size for p in inputs) > PROGRESS_BYTES
-    opened = open_chats(
-        home,
-        pairs,
-        command="analyse",
-        date_order=date_order,
-        show_progress=big and sys.stdout.isatty(),
-    )
-
     from chat_review.analysis import analyse as analyse_chats
+    from chat_review.pipeline import consent_dicts, log_analysis, open_chats, write_outputs
     from reports.context import ReportContext
 
-    findings = analyse_chats([o.chat for o in opened], config, excerpts=excerpts)
-    ctx = ReportContext(consents=consent_dicts(opened), excerpts=excerpts, staff_focus=staff_name)
-    if pseudonymise:
+    big = len(run.pairs) > 3 or sum(p.stat().st_size for p in run.inputs) > PROGRESS_BYTES
+    opened = open_chats(run.home, run.pairs, command="analyse", date_order=run.date_order,
+                        show_progress=big and sys.stdout.isatty())
+    findings = analyse_chats([o.chat for o in opened], run.config, excerpts=run.excerpts)
+    ctx = ReportContext(consents=consent_dicts(opened), excerpts=run.excerpts,
+                        staff_focus=run.staff_name)
+    if run.pseudonymise:
         from chat_review.pseudonymise import pseudonymise_report
 
-        roster = [n for m in config.staff for n in m.names]
+        roster = [n for m in run.config.staff for n in m.names]
         findings, ctx = pseudonymise_report(findings, ctx, roster)
     ctx.audit_entry = log_analysis(
-        home,
-        opened,
-        messages=findings.total_messages,
-        options={
-            "excerpts": excerpts,
-            "pseudonymised": pseudonymise,
-            "staff_view": staff_name is not None,
-            "config": config.source,
-        },
+        run.home, opened, messages=findings.total_messages,
+        options={"excerpts": run.excerpts, "pseudonymised": run.pseudonymise,
+                 "staff_view": run.staff_name is not None, "config": run.config.source},
     )
-    if not quiet:
+    if not run.quiet:
         click.echo(_summary(findings, ctx), nl=False)
-    consent_ids = sorted({o.grant.consent_id for o in opened})
-    kinds = [kind for kind, _ in outputs]
+    rendered = _render(findings, ctx, [kind for kind, _ in run.outputs], ahead)
+    written = write_outputs(
+        run.home, sorted({o.grant.consent_id for o in opened}),
+        [(kind, path, rendered[kind]) for kind, path in run.outputs],
+        command="analyse", force=run.force, inputs=run.inputs,
+    )
+    for path, digest in written:
+        click.echo(f"Wrote {path} (SHA-256 {digest[:12]}).", err=run.quiet)
+
+
+def _render(findings: Any, ctx: Any, kinds: list[str], ahead: Any) -> dict[str, bytes]:
+    """All requested outputs; with a render worker, it draws the PDF while this process draws
+    the rest (see `chat_review.render_ahead`)."""
     from reports import render_outputs
 
-    if ahead is not None:  # the worker draws the PDF (or PNG) while this process does the rest
-        remote = ["pdf"] if "pdf" in kinds else ["png"]
-        ahead.submit(findings, ctx, remote)
-        rendered = render_outputs(findings, ctx, [k for k in kinds if k not in remote])
-        rendered.update(ahead.collect())
-    else:
-        rendered = render_outputs(findings, ctx, kinds)
-    for kind, path in outputs:
-        digest = write_atomic(path, rendered[kind], force=force, inputs=inputs)
-        log_output(home, consent_ids, path, digest, kind=kind, command="analyse")
-        click.echo(f"Wrote {path} (SHA-256 {digest[:12]}).", err=quiet)
+    if ahead is None or not kinds:
+        return render_outputs(findings, ctx, kinds)
+    remote = ["pdf"] if "pdf" in kinds else ["png"]
+    ahead.submit(findings, ctx, remote)
+    rendered = render_outputs(findings, ctx, [k for k in kinds if k not in remote])
+    rendered.update(ahead.collect())
+    return rendered
 
 
 def _roster_name(config, name: str) -> str:
