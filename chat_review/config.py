@@ -73,9 +73,6 @@ class StaffMember:
             return normalise_phone(sender) in self.phone_keys
         return False
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "aliases": list(self.aliases), "phones": list(self.phones)}
-
 
 # -- the config ---------------------------------------------------------------------------------
 

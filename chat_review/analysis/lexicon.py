@@ -73,14 +73,6 @@ class Lexicon:
             src = f"{self.source} extended by {source}" if categories else self.source
         return Lexicon(cats, desc, src, staff_named)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "staff_named": self.staff_named,
-            "categories": {k: list(v) for k, v in self.categories.items()},
-            "descriptions": dict(self.descriptions),
-        }
-
 
 _default_cache: Lexicon | None = None
 
