@@ -16,8 +16,6 @@ from .chat import MESSAGE_COLUMNS, Chat, ChatMetadata
 
 __all__ = ["MESSAGE_COLUMNS", "Chat", "ChatMetadata", "read_export"]
 
-DATE_ORDERS = ("day-first", "month-first", "year-first")
-
 
 def read_export(grant: VerifiedGrant, *, date_order: str | None = None) -> Chat:
     """Parse the export a consent was verified for, limited to the consent's window."""
