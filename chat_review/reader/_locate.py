@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dates import clean
 from .headers import SPACES, Signature
 
 _CHUNK = 1 << 23
@@ -304,22 +305,19 @@ def _concat(parts: list[Headers]) -> Headers:
 _FIELDS = ("line_index", "start", "end", "fields", "hour", "minute", "second", "ampm")
 
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUM = re.compile(r"[0-9]+")
 
 
 def header_spans_regex(buf: bytes, line_starts: np.ndarray, limit: int,
                        pattern: re.Pattern[bytes]) -> Headers:
     """The same result as `header_spans`, one regex match per line (exact, slow)."""
-    from .headers import MARK_TABLE
-
     rows = []
     for i, p in enumerate(line_starts.tolist()):
         mt = pattern.match(buf, p, limit)
         if mt is None:
             continue
-        d = mt.group(1).decode().translate(MARK_TABLE).translate(_DIGITS)
-        t = mt.group(2).decode().translate(MARK_TABLE).translate(_DIGITS)
+        d = clean(mt.group(1))
+        t = clean(mt.group(2))
         f = [int(x) for x in _NUM.findall(d)[:3]]
         tn = [int(x) for x in _NUM.findall(t)[:3]]
         tail = _NUM.sub("", t).strip(" :.\u00a0\u202f\u2009")

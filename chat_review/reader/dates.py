@@ -23,10 +23,9 @@ import numpy as np
 
 from chat_review.errors import ExportError
 
-from .headers import MARK_TABLE
+from .headers import DIGIT_TABLE, MARK_TABLE
 
 DATE_ORDERS = ("day-first", "month-first", "year-first")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 NS_PER_S = 1_000_000_000
 #: Years a datetime64[ns] timestamp can hold (whole years only; it spans 1677-09-21..2262-04-11).
 MIN_YEAR, MAX_YEAR = 1678, 2261
@@ -44,7 +43,7 @@ class Resolved:
 
 def clean(raw: bytes) -> str:
     """A header fragment as text: marks removed, Arabic-Indic digits as ASCII."""
-    return raw.decode("utf-8").translate(MARK_TABLE).translate(_DIGITS)
+    return raw.decode("utf-8").translate(MARK_TABLE).translate(DIGIT_TABLE)
 
 
 def time_seconds(

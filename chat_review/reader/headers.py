@@ -79,14 +79,15 @@ def signature_of(m: re.Match[str]) -> Signature:
     )
 
 
-_DIGIT_MAP = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+#: Arabic-Indic and Eastern Arabic-Indic digits to ASCII.
+DIGIT_TABLE = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def plausible(m: re.Match[str]) -> bool:
     """A LOOSE match whose date is a real day (in some order, 2009-2100) and time a real time."""
     g = m.groupdict()
     a, b, c, hh, mm = (
-        int(g[k].translate(MARK_TABLE).translate(_DIGIT_MAP)) for k in ("a", "b", "c", "H", "M")
+        int(g[k].translate(MARK_TABLE).translate(DIGIT_TABLE)) for k in ("a", "b", "c", "H", "M")
     )
     if mm > 59 or hh > 23:
         return False
