@@ -45,21 +45,22 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
+def _private_copy(sample: Path, tmp_path: Path) -> Path:
+    """A copy of a sample export that the test may change freely."""
+    target = tmp_path / "exports" / sample.name
+    target.parent.mkdir(exist_ok=True)
+    shutil.copyfile(sample, target)
+    return target
+
+
 @pytest.fixture
 def group_chat(tmp_path: Path) -> Path:
-    """A private copy of the sample group chat, so a test may change it freely."""
-    target = tmp_path / "exports" / GROUP_CHAT.name
-    target.parent.mkdir(exist_ok=True)
-    shutil.copyfile(GROUP_CHAT, target)
-    return target
+    return _private_copy(GROUP_CHAT, tmp_path)
 
 
 @pytest.fixture
 def one_to_one_zip(tmp_path: Path) -> Path:
-    target = tmp_path / "exports" / ONE_TO_ONE_ZIP.name
-    target.parent.mkdir(exist_ok=True)
-    shutil.copyfile(ONE_TO_ONE_ZIP, target)
-    return target
+    return _private_copy(ONE_TO_ONE_ZIP, tmp_path)
 
 
 @pytest.fixture
