@@ -323,12 +323,8 @@ def header_spans_regex(buf: bytes, line_starts: np.ndarray, limit: int,
         tail = _NUM.sub("", t).strip(" :.\u00a0\u202f\u2009")
         ap = 0 if not tail else (2 if tail[0] in "Pp\u0645" else 1)
         rows.append((i, p, mt.end(), f, tn[0], tn[1], tn[2] if len(tn) > 2 else 0, ap))
-    n = len(rows)
-    if not n:
-        e = np.empty(0, dtype=np.int64)
-        t = np.empty(0, dtype=np.int16)
-        return Headers(e, e, e, np.empty((0, 3), dtype=np.int32), t, t, t,
-                       np.empty(0, dtype=np.int8))
+    if not rows:
+        return _concat([])
     cols = list(zip(*rows, strict=True))
     return Headers(
         line_index=np.array(cols[0], dtype=np.int64),
