@@ -210,3 +210,24 @@ def test_utf16_without_bom_is_refused_clearly() -> None:
     with pytest.raises(ExportError) as err:
         parse(CHAT.encode("utf-16-le"))
     one_sentence(err.value)
+
+
+def test_utf16_with_undecodable_bytes_is_refused() -> None:
+    data = b"\xff\xfe" + CHAT.encode("utf-16-le") + b"\x00\xd8"  # a lone high surrogate
+    with pytest.raises(ExportError) as err:
+        parse(data)
+    assert "starts as UTF-16 text but has undecodable bytes" in one_sentence(err.value)
+
+
+def test_a_nul_byte_after_a_valid_start_names_the_line() -> None:
+    with pytest.raises(ExportError) as err:
+        parse(CHAT.encode() + b"tail\x00x\n")
+    msg = one_sentence(err.value)
+    assert "turns into binary data" in msg and "line 4" in msg
+
+
+def test_a_file_with_no_strict_header_is_refused() -> None:
+    # the loose sample test accepts a 3-digit day; the strict header pattern does not
+    with pytest.raises(ExportError) as err:
+        parse(b"123/01/2024, 10:00 - A: x\n")
+    assert "has no complete message header" in one_sentence(err.value)
