@@ -80,6 +80,11 @@ def test_override_contradicted_by_file_is_refused() -> None:
         parse(android("01/12/2024"), date_order="year-first")
 
 
+def test_unknown_date_order_is_refused() -> None:
+    with pytest.raises(ExportError, match="Unknown date order 'sideways'; use day-first"):
+        parse(android("13/01/2024"), date_order="sideways")
+
+
 def test_mixed_orders_are_refused() -> None:
     with pytest.raises(ExportError, match="mix"):
         parse(android("13/01/2024", "01/13/2024"))
