@@ -225,12 +225,8 @@ def _hours(w: _Where, day: str, value: Any) -> tuple[time, time] | None:
     key = f"[hours] {day}"
     if isinstance(value, str) and value.strip().lower() in {"none", "off", ""}:
         return None
-    if isinstance(value, str):
-        m = _SPAN.match(value)
-        if not m:
-            raise w.error(
-                key, f"{value!r} is not a range of hours", 'write "08:00-17:00", or "none"'
-            )
+    m = _SPAN.match(value) if isinstance(value, str) else None
+    if m:
         start, end = _time(w, m.group(1), key), _time(w, m.group(2), key)
     elif isinstance(value, dict):
         _check_keys(w, value, {"start", "end"}, key)
