@@ -71,7 +71,7 @@ class _Labeller:
             order += [x.sender, x.staff]
         order += [b.sender for b in findings.bursts] + [f.sender for f in findings.flags]
         order += [s.parent for s in findings.sources]
-        order += [getattr(s, "staff", None) for s in findings.sources]  # 1:1 chat's staff
+        order += [s.staff for s in findings.sources]  # 1:1 chat's staff
         order += list(dict.fromkeys(str(x) for x in staff_names if x))
         for name in order:
             if name:
@@ -169,7 +169,7 @@ class _Labeller:
                        purpose=self.text(s.purpose),
                        date_order_rule=self.text(s.date_order_rule),
                        warnings=[self.text(w) for w in s.warnings],
-                       **({"staff": self.name(s.staff)} if getattr(s, "staff", None) else {}))
+                       staff=self.name(s.staff) if s.staff else s.staff)
                      for s in f.sources],
             participants=[r(p, name=self.name(p.name)) for p in f.participants],
             senders=[r(s, sender=self.name(s.sender)) for s in f.senders],
