@@ -62,15 +62,14 @@ class Lexicon:
         config's categories; extending adds terms to a category of the same name."""
         if mode == "replace":
             cats = {k: list(v) for k, v in categories.items()}
-            desc = {k: self.descriptions.get(k, "") for k in cats}
             src = f"{source} (replaces the built-in lexicon)"
         else:
             cats = {k: list(v) for k, v in self.categories.items()}
             for k, terms in categories.items():
                 known = cats.setdefault(k, [])
                 known += [t for t in terms if t not in known]
-            desc = {k: self.descriptions.get(k, "") for k in cats}
             src = f"{self.source} extended by {source}" if categories else self.source
+        desc = {k: self.descriptions.get(k, "") for k in cats}
         return Lexicon(cats, desc, src, staff_named)
 
 
