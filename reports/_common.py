@@ -93,10 +93,6 @@ def period_text(findings: Findings) -> str:
     return f"{fmt_date(p.start)} – {fmt_date(p.end)} ({p.days} days)"
 
 
-def chat_names(findings: Findings) -> list[str]:
-    return [s.name for s in findings.sources]
-
-
 def all_warnings(findings: Findings) -> list[str]:
     """Every warning a reader must see: findings-level, per export, and ambiguous date order."""
     out: list[str] = []

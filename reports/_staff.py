@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,9 +128,7 @@ def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str) 
     d.figure_boxes(fig, cur, key_figures(sd))
     bands = d._charts_area(cur, [1.0, 0.8, 1.1], gaps=0.072)
     groups = _groups(sd)
-    colours = PARENT_COLOURS[: len(groups)]
-    if len(groups) > TOP_PARENTS:
-        colours[-1] = "#999999"
+    colours = PARENT_COLOURS[: len(groups)]  # the sixth, grey, is the "Other" group's
 
     # 1. over time, stacked by parent
     (b0, h0) = bands[0]
@@ -256,7 +253,3 @@ def staff_pages(findings: Findings, ctx: ReportContext, staff: str) -> list[d.Pa
                                shade_at_staff=False)
     pages += d.text_pages("Method and provenance", p.method_blocks(findings, ctx))
     return pages
-
-
-def staff_names(findings: Findings) -> Sequence[str]:
-    return sorted({x.staff for x in findings.staff_contact})
