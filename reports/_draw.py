@@ -331,8 +331,7 @@ def timeline(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
               handlelength=1.2, borderaxespad=0.2)
 
 
-def _outline_hours(ax: Any, calendar: dict[str, Any]) -> bool:
-    wh = c.working_hours(calendar)
+def _outline_hours(ax: Any, wh: dict[int, list[tuple[float, float]]]) -> bool:
     if not wh:
         return False
     for day, spans in wh.items():
@@ -365,9 +364,8 @@ def heatmap(fig: Figure, rect: Sequence[float], matrix: pd.DataFrame,
         colors="white", linewidths=0.6, zorder=1.5), autolim=False)
     # A working-hours edge through the middle of a cell (a half-hour start or end) would run
     # through its number: those numbers get a patch of the cell's colour, drawn above it.
-    edges = {(day, b - 0.5) for day, spans in (c.working_hours(calendar) or {}).items()
-             for a, b in spans} | {(day, a - 0.5) for day, spans in
-                                   (c.working_hours(calendar) or {}).items() for a, b in spans}
+    wh = c.working_hours(calendar) or {}
+    edges = {(day, x - 0.5) for day, spans in wh.items() for span in spans for x in span}
     for (r, col), v in np.ndenumerate(m):
         if v:
             dark = v / vmax > 0.55
@@ -376,7 +374,7 @@ def heatmap(fig: Figure, rect: Sequence[float], matrix: pd.DataFrame,
                     color="white" if dark else "#222222",
                     **({"zorder": 4, "bbox": {"boxstyle": "square,pad=0.15", "lw": 0,
                                               "fc": HEAT_CMAP(v / vmax)}} if crossed else {}))
-    outlined = _outline_hours(ax, calendar)
+    outlined = _outline_hours(ax, wh)
     note = ("Black outline = working hours" if outlined
             else "Working hours not stated in the findings: no outline drawn")
     ax.set_title(title, loc="left")
