@@ -382,9 +382,12 @@ def heatmap(fig: Figure, rect: Sequence[float], matrix: pd.DataFrame,
             ha="right", va="bottom", fontsize=7.5, color="#333333")
 
 
-def sender_bars(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
-    rows = c.top_out_of_hours(findings.senders, 10)
-    ax = fig.add_axes(rect)
+def out_of_hours_bars(ax: Any, rows: Sequence[tuple[Any, ...]], **value_kw: Any) -> None:
+    """One horizontal bar per (label, out of hours, total, ...) row, largest first.
+
+    Out of hours in vermillion, the rest pale blue, "n of N (p%)" after each bar.
+    `value_kw` styles those value labels (e.g. their colour).
+    """
     y = np.arange(len(rows))
     ooh = np.array([r[1] for r in rows], float)
     total = np.array([r[2] for r in rows], float)
@@ -399,11 +402,16 @@ def sender_bars(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
     for yi, (o, t) in enumerate(zip(ooh, total, strict=True)):
         share = o / t if t else 0
         ax.text(t + xmax * 0.01, yi, f"{c.fmt_int(o)} of {c.fmt_int(t)} ({c.fmt_pct(share)})",
-                va="center", fontsize=7, color="#222222")
+                va="center", fontsize=7, **value_kw)
     ax.xaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: c.fmt_int(v)))
     ax.grid(axis="x", color="#E5E5E5", lw=0.6)
     ax.set_axisbelow(True)
+
+
+def sender_bars(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
+    ax = fig.add_axes(rect)
+    out_of_hours_bars(ax, c.top_out_of_hours(findings.senders, 10), color="#222222")
     ax.set_xlabel("Messages (out of hours in vermillion, in hours pale blue)")
     ax.set_title("Out-of-hours messages per sender (top ten)", loc="left",
                  x=-(rect[0] - LEFT) / rect[2])

@@ -188,24 +188,7 @@ def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str) 
     if len(ranked) > 10:
         rows.append((f"Other ({len(ranked) - 10} parents)", sum(v[0] for _, v in ranked[10:]),
                      sum(v[1] for _, v in ranked[10:])))
-    y = np.arange(len(rows))
-    ooh = np.array([r[1] for r in rows], float)
-    tot = np.array([r[2] for r in rows], float)
-    ax.barh(y, tot - ooh, left=ooh, color=c.IN_HOURS, alpha=0.35, lw=0,
-            label="In working hours")
-    ax.barh(y, ooh, color=c.OUT_HOURS, lw=0, label="Out of working hours")
-    ax.set_yticks(y, [d.safe(r[0]) for r in rows])
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
-    xmax = max(tot.max(), 1)
-    ax.set_xlim(0, xmax * 1.32)
-    for yi, (o, t) in enumerate(zip(ooh, tot, strict=True)):
-        ax.text(t + xmax * 0.01, yi, f"{c.fmt_int(o)} of {c.fmt_int(t)} "
-                f"({c.fmt_pct(o / t if t else 0)})", va="center", fontsize=7)
-    ax.xaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
-    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: c.fmt_int(v)))
-    ax.grid(axis="x", color="#E5E5E5", lw=0.6)
-    ax.set_axisbelow(True)
+    d.out_of_hours_bars(ax, rows)
     ax.set_xlabel("Contacts")
     ax.set_title("Out-of-hours contacts per parent", loc="left",
                  x=-(0.25 - 0.0) / (d.RIGHT - d.LEFT - 0.25))
