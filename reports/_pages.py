@@ -63,7 +63,8 @@ def _lines(lines: Sequence[int]) -> str:
     return f"{lines[0]}, {lines[1]} … {lines[-1]} ({len(lines)} lines)"
 
 
-def _source_no(findings: Findings) -> dict[str, str]:
+def source_numbers(findings: Findings) -> dict[str, str]:
+    """Chat name -> its number in the method page's export list ("1", "2", ...)."""
     return {s.name: str(i) for i, s in enumerate(findings.sources, 1)}
 
 
@@ -75,7 +76,7 @@ def _when(b: Burst) -> str:
 
 def burst_pages(findings: Findings, title: str = "Bursts of messages",
                 shade_at_staff: bool = True) -> list[d.PageFn]:
-    src = _source_no(findings)
+    src = source_numbers(findings)
     cols = [
         d.Column("When", 23), d.Column("Sender", 22, flex=True), d.Column("Messages", 7, "right"),
         d.Column("Out of\nhours", 6, "right"), d.Column("At\nstaff", 5),
@@ -98,7 +99,7 @@ def burst_pages(findings: Findings, title: str = "Bursts of messages",
 
 
 def flag_pages(findings: Findings, excerpts: bool) -> list[d.PageFn]:
-    src = _source_no(findings)
+    src = source_numbers(findings)
     cols = [
         d.Column("When", 16), d.Column("Sender", 22, flex=True), d.Column("Line", 5, "right"),
         d.Column("Chat", 4, "right"), d.Column("Category", 18), d.Column("Matched", 13),
@@ -251,8 +252,7 @@ def report_pages(findings: Findings, ctx: ReportContext) -> tuple[list[d.PageFn]
         from . import _staff
 
         staff = ctx.staff_focus
-        subject = f"Out-of-hours contact with {staff} under consent {ctx.consent_label}"
-        return _staff.staff_pages(findings, ctx, staff), subject
+        return _staff.staff_pages(findings, ctx, staff), _staff.subject(ctx, staff)
     chats = ", ".join(s.name for s in findings.sources) or "no export"
     subject = f"Incident summary for {chats} under consent {ctx.consent_label}"
     return incident_pages(findings, ctx), subject

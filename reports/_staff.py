@@ -115,8 +115,15 @@ def _legend(ax: object) -> None:
               fontsize=7, handlelength=1.2, borderaxespad=0.2)
 
 
-def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str) -> None:
-    sd = staff_data(findings, staff)
+def subject(ctx: ReportContext, staff: str) -> str:
+    """The staff view's PDF subject."""
+    return f"Out-of-hours contact with {staff} under consent {ctx.consent_label}"
+
+
+def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str,
+               sd: StaffData | None = None) -> None:
+    if sd is None:
+        sd = staff_data(findings, staff)
     title = f"Out-of-hours contact with {c.truncate(staff, 40)}"
     cur = d.header(fig, findings, ctx, title)
     if not sd.contacts:
@@ -196,7 +203,7 @@ def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str) 
 
 
 def contact_pages(findings: Findings, sd: StaffData) -> list[d.PageFn]:
-    src = {s.name: str(i) for i, s in enumerate(findings.sources, 1)}
+    src = p.source_numbers(findings)
     cols = [
         d.Column("Parent", 24, flex=True), d.Column("How", 7), d.Column("Contacts", 7, "right"),
         d.Column("Out of\nhours", 6, "right"), d.Column("Out of\nhours %", 6, "right"),
@@ -228,7 +235,7 @@ def contact_pages(findings: Findings, sd: StaffData) -> list[d.PageFn]:
 
 def staff_pages(findings: Findings, ctx: ReportContext, staff: str) -> list[d.PageFn]:
     sd = staff_data(findings, staff)
-    pages: list[d.PageFn] = [lambda fig: staff_page(fig, findings, ctx, staff)]
+    pages: list[d.PageFn] = [lambda fig: staff_page(fig, findings, ctx, staff, sd)]
     if sd.contacts:
         pages += contact_pages(findings, sd)
         sub = dataclasses.replace(findings, bursts=sd.bursts)

@@ -34,8 +34,8 @@ def render_staff_pdf(findings: Findings, ctx: ReportContext, staff_name: str) ->
     """Summary page, per-parent table, bursts at staff, method and provenance."""
     from . import _pages, _staff
 
-    subject = f"Out-of-hours contact with {staff_name} under consent {ctx.consent_label}"
-    return _pages.write_pdf(_staff.staff_pages(findings, ctx, staff_name), ctx, subject)
+    return _pages.write_pdf(_staff.staff_pages(findings, ctx, staff_name), ctx,
+                            _staff.subject(ctx, staff_name))
 
 
 def render_staff_summary(findings: Findings, ctx: ReportContext, staff_name: str) -> str:
