@@ -287,6 +287,21 @@ def test_summary_shows_warnings(small):
     assert "truncated" in render_summary(f, ctx)
 
 
+def test_summary_says_when_there_are_no_bursts_or_flags():
+    f = make_findings(n_bursts=0, n_flags=0)
+    text = render_summary(f, make_context(f))
+    assert "None found." in text
+    assert "No message matched a review rule." in text
+    assert "not findings of misconduct" not in text
+
+
+def test_summary_caps_long_lists_and_points_to_the_pdf(big):
+    f, ctx, _, _ = big
+    text = render_summary(f, ctx)
+    assert f"the 10 largest shown; all {len(f.bursts)} are in the PDF report" in text
+    assert f"{len(f.flags) - 10} more in the PDF report." in text
+
+
 # --------------------------------------------------------------------------- staff view
 
 
