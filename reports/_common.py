@@ -93,6 +93,11 @@ def period_text(findings: Findings) -> str:
     return f"{fmt_date(p.start)} – {fmt_date(p.end)} ({p.days} days)"
 
 
+def source_numbers(findings: Findings) -> dict[str, str]:
+    """Chat name -> its number in the method page's export list ("1", "2", ...)."""
+    return {s.name: str(i) for i, s in enumerate(findings.sources, 1)}
+
+
 def all_warnings(findings: Findings) -> list[str]:
     """Every warning a reader must see: findings-level, per export, and ambiguous date order."""
     out: list[str] = []

@@ -63,11 +63,6 @@ def _lines(lines: Sequence[int]) -> str:
     return f"{lines[0]}, {lines[1]} … {lines[-1]} ({len(lines)} lines)"
 
 
-def source_numbers(findings: Findings) -> dict[str, str]:
-    """Chat name -> its number in the method page's export list ("1", "2", ...)."""
-    return {s.name: str(i) for i, s in enumerate(findings.sources, 1)}
-
-
 def _when(b: Burst) -> str:
     same_day = b.start.date() == b.end.date()
     end = f"{b.end:%H:%M}" if same_day else f"{b.end:%d/%m/%y %H:%M}"
@@ -76,7 +71,7 @@ def _when(b: Burst) -> str:
 
 def burst_pages(findings: Findings, title: str = "Bursts of messages",
                 shade_at_staff: bool = True) -> list[d.PageFn]:
-    src = source_numbers(findings)
+    src = c.source_numbers(findings)
     cols = [
         d.Column("When", 23), d.Column("Sender", 22, flex=True), d.Column("Messages", 7, "right"),
         d.Column("Out of\nhours", 6, "right"), d.Column("At\nstaff", 5),
@@ -99,7 +94,7 @@ def burst_pages(findings: Findings, title: str = "Bursts of messages",
 
 
 def flag_pages(findings: Findings, excerpts: bool) -> list[d.PageFn]:
-    src = source_numbers(findings)
+    src = c.source_numbers(findings)
     cols = [
         d.Column("When", 16), d.Column("Sender", 22, flex=True), d.Column("Line", 5, "right"),
         d.Column("Chat", 4, "right"), d.Column("Category", 18), d.Column("Matched", 13),

@@ -203,7 +203,7 @@ def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str,
 
 
 def contact_pages(findings: Findings, sd: StaffData) -> list[d.PageFn]:
-    src = p.source_numbers(findings)
+    src = c.source_numbers(findings)
     cols = [
         d.Column("Parent", 24, flex=True), d.Column("How", 7), d.Column("Contacts", 7, "right"),
         d.Column("Out of\nhours", 6, "right"), d.Column("Out of\nhours %", 6, "right"),

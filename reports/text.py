@@ -30,7 +30,7 @@ def render_summary(findings: Findings, ctx: ReportContext) -> str:
     Flags and bursts are worded as prompts to look at the export, never as verdicts.
     """
     out: list[str] = [c.truncate(ctx.title, WIDTH), "=" * min(len(ctx.title), WIDTH)]
-    chat_no = {s.name: i for i, s in enumerate(findings.sources, 1)}
+    chat_no = c.source_numbers(findings)
     for i, s in enumerate(findings.sources, 1):
         out += _wrap(f"Chat {i}: {s.name} (SHA-256 {c.sha_short(s.sha256)}…, consent "
                      f"#{s.consent_id})", "", "    ")
