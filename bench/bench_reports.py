@@ -48,12 +48,12 @@ def make_export(n_messages: int = 100_000, n_senders: int = 60, seed: int = 5) -
 def main() -> None:
     from chat_review.analysis import analyse
     from chat_review.config import load_config
+    from chat_review.consent import consents
+    from chat_review.consent.gate import open_export
+    from chat_review.consent.register import Register
     from chat_review.reader import read_export
-    from consent import consents
-    from consent.gate import open_export
-    from consent.register import Register
-    from reports import render_outputs
-    from reports.context import ReportContext
+    from chat_review.reports import render_outputs
+    from chat_review.reports.context import ReportContext
 
     OUT.mkdir(exist_ok=True)
     export = OUT / "large-60-senders-2-years.txt"

@@ -150,7 +150,7 @@ def timed_cmd(cmd: list[str], *, env: dict | None = None, cwd: Path = ROOT) -> d
 
 
 def _grant_for(home: str, token: str, path: str):
-    from consent.gate import open_export
+    from chat_review.consent.gate import open_export
 
     return open_export(Path(home), token, Path(path), command="bench")
 
@@ -301,25 +301,25 @@ def worker_phases(a: dict) -> dict:
     config = load_config(None, None)
     findings = analyse([chat], config)
     mark("analyse")
-    from reports.context import ReportContext
-    from reports.json_report import render_json
-    from reports.text import render_summary
+    from chat_review.reports.context import ReportContext
+    from chat_review.reports.json_report import render_json
+    from chat_review.reports.text import render_summary
     ctx = ReportContext(consents=[])
     mark("import reports (json, text)")
     render_summary(findings, ctx)
     mark("terminal summary")
     render_json(findings, ctx)
     mark("render JSON")
-    import reports._draw  # noqa: F401 - matplotlib, imported lazily by the renderers
+    import chat_review.reports._draw  # noqa: F401 - matplotlib, imported lazily by the renderers
     mark("import matplotlib + report drawing")
-    import reports
+    from chat_review import reports
 
     if hasattr(reports, "render_outputs"):  # PNG and PDF in one call, as the CLI does
         reports.render_outputs(findings, ctx, ["png", "pdf"])
         mark("render PNG + PDF (render_outputs)")
     else:
-        from reports.pdf import render_pdf
-        from reports.png import render_png
+        from chat_review.reports.pdf import render_pdf
+        from chat_review.reports.png import render_png
 
         render_png(findings, ctx)
         mark("render PNG")
@@ -408,8 +408,8 @@ class Fixture:
 
     def token(self, path: Path) -> str:
         if path not in self.tokens:
-            from consent import consents
-            from consent.register import Register
+            from chat_review.consent import consents
+            from chat_review.consent.register import Register
 
             with Register.open(self.home) as register:
                 _, tok = consents.grant(

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chat_review.consent.grant import VerifiedGrant
 from chat_review.reader.chat import Chat
-from consent.grant import VerifiedGrant
 
 
 @dataclass
@@ -32,8 +32,8 @@ def open_chats(
     show_progress: bool = False,
 ) -> list[OpenedChat]:
     """Gate and read each (export, token) pair; the first refusal stops everything."""
+    from chat_review.consent.gate import open_export
     from chat_review.reader import read_export
-    from consent.gate import open_export
 
     def one(pair: tuple[Path, str | None]) -> OpenedChat:
         export, token = pair
@@ -62,7 +62,7 @@ def consent_dicts(opened: Sequence[OpenedChat]) -> list[dict[str, Any]]:
 def log_analysis(home: Path, opened: Sequence[OpenedChat], *, messages: int,
                  options: dict[str, Any]) -> dict[str, Any]:
     """One audit row for the analysis run; its id and hash go into every report."""
-    from consent.register import Register
+    from chat_review.consent.register import Register
 
     ids = sorted({o.grant.consent_id for o in opened})
     with Register.open(home, create=False) as register:
@@ -95,8 +95,8 @@ def write_outputs(
     One register connection for all of them; each file is logged right after it is written,
     so a crash can never leave a written report without its audit row for long.
     """
+    from chat_review.consent.register import Register
     from chat_review.output_files import write_atomic
-    from consent.register import Register
 
     written = []
     with Register.open(home, create=False) as register:

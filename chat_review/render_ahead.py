@@ -40,13 +40,13 @@ def _write_all(fd: int, data: bytes) -> None:
 def _worker(requests: int, replies: int) -> None:
     """Child process: import the drawing stack, then render one request."""
     with contextlib.suppress(Exception):
-        import reports._pages  # noqa: F401 - the import is the point: it is the slow part
+        import chat_review.reports._pages  # noqa: F401 - the import is the point: it is the slow part
     payload = _read_all(requests)
     if not payload:
         return  # the parent finished without rendering (refusal, error, no reports asked)
     try:
         findings, ctx, kinds = pickle.loads(payload)
-        from reports import render_outputs
+        from chat_review.reports import render_outputs
 
         answer: tuple[str, Any] = ("ok", render_outputs(findings, ctx, kinds))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which falls back
@@ -111,7 +111,7 @@ class RenderAhead:
 
     def collect(self) -> dict[str, bytes]:
         """The worker's outputs; rendered in process if the worker failed in any way."""
-        from reports import render_outputs
+        from chat_review.reports import render_outputs
 
         findings, ctx, kinds = self._request
         try:

@@ -1,6 +1,7 @@
 """The verified grant: the only key that opens an export for reading.
 
-Only `consent.gate.open_export` can make one (the constructor checks a private token), after
+Only `chat_review.consent.gate.open_export` can make one (the constructor checks a private
+token), after
 the consent record's signature, status, expiry and the export's SHA-256 have all been checked.
 It carries the export's bytes, read once, so nothing can swap the file between the check and
 the parse. What was consented to (parent, purpose, date window) is read from the record itself.
@@ -27,7 +28,9 @@ class VerifiedGrant:
 
     def __post_init__(self) -> None:
         if self._mint is not _MINT:
-            raise TypeError("a VerifiedGrant can only be created by consent.gate.open_export")
+            raise TypeError(
+                "a VerifiedGrant can only be created by chat_review.consent.gate.open_export"
+            )
 
     @property
     def consent_id(self) -> int:

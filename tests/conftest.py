@@ -96,8 +96,8 @@ def grant_at(home: Path, export: Path, moment, *, days: int = 30) -> str:
     """Record a consent as if the clock read `moment` (for expiry and clock tests)."""
     from datetime import timedelta
 
-    from consent import consents
-    from consent.register import Register
+    from chat_review.consent import consents
+    from chat_review.consent.register import Register
 
     with Register.open(home, clock=lambda: moment) as register:
         _, token = consents.grant(register, export, parent="P", purpose="x", recorded_by="H",
@@ -109,7 +109,7 @@ def tamper(home: Path, *statements: str) -> None:
     """Change the register behind chat-review's back, as an attacker with sqlite3 would."""
     import sqlite3
 
-    from consent.register import db_path
+    from chat_review.consent.register import db_path
 
     conn = sqlite3.connect(db_path(home))
     conn.execute("DROP TRIGGER IF EXISTS audit_no_update")

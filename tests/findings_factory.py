@@ -305,7 +305,7 @@ def make_empty_findings() -> Findings:
 
 def make_context(findings: Findings | None = None, **overrides: Any):  # noqa: ANN201
     """A ReportContext matching the factory's consents (12, and 14 for a second chat)."""
-    from reports.context import ReportContext
+    from chat_review.reports.context import ReportContext
 
     consents = [
         {"id": 12, "parent": "Jane Doe", "chat_name": "Jane Doe",

@@ -12,10 +12,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from consent import consents
-from consent.errors import ConsentRefused, RegisterError
-from consent.gate import open_export
-from consent.register import Register
+from chat_review.consent import consents
+from chat_review.consent.errors import ConsentRefused, RegisterError
+from chat_review.consent.gate import open_export
+from chat_review.consent.register import Register
 
 
 def main() -> None:

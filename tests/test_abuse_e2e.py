@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import audit_entries, grant_at, tamper
 
-from consent import consents
-from consent.register import Register, db_path
+from chat_review.consent import consents
+from chat_review.consent.register import Register, db_path
 
 
 def test_token_from_another_home_is_refused(run, grant, group_chat, tmp_path):

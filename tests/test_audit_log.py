@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import tamper
 
-from consent import audit
-from consent.register import Register
+from chat_review.consent import audit
+from chat_review.consent.register import Register
 
 
 @pytest.fixture

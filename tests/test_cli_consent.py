@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import audit_entries, console_script, grant_at, tamper
 
-from consent.register import Register
+from chat_review.consent.register import Register
 
 
 def test_grant_prints_a_confirmation_then_the_token_last(run, group_chat):
@@ -165,7 +165,7 @@ def test_eight_grants_started_at_once_all_succeed(home, group_chat):
     assert [code for code, _, _ in results] == [0] * 8, [err for _, _, err in results]
     with Register.open(home, create=False) as register:
         assert len(register.all()) == 8
-        from consent import audit
+        from chat_review.consent import audit
 
         assert audit.verify(register.conn, register.key).ok
 

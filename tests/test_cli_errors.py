@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import chat_review.cli as cli_module
-from consent import gate
+from chat_review.consent import gate
 
 
 def run_main(monkeypatch, capsys, args):
@@ -61,7 +61,7 @@ def test_a_home_that_is_a_file_is_refused(run, tmp_path, group_chat, how):
 
 
 def test_listing_an_empty_register_says_so(run, grant, group_chat, home):
-    from consent.register import Register
+    from chat_review.consent.register import Register
 
     Register.open(home).close()
     assert run("consent", "list").out == "No consents recorded yet.\n"

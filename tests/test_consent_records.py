@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from consent import consents
-from consent.dates import parse_day, parse_expiry
-from consent.errors import ConsentRefused, RegisterError
-from consent.register import Register
-from consent.tokens import parse_token
+from chat_review.consent import consents
+from chat_review.consent.dates import parse_day, parse_expiry
+from chat_review.consent.errors import ConsentRefused, RegisterError
+from chat_review.consent.register import Register
+from chat_review.consent.tokens import parse_token
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from consent.errors import RegisterError
-from consent.home import resolve_home
-from consent.register import SCHEMA_VERSION, Register, db_path
+from chat_review.consent.errors import RegisterError
+from chat_review.consent.home import resolve_home
+from chat_review.consent.register import SCHEMA_VERSION, Register, db_path
 
 
 def mode(path: Path) -> int:

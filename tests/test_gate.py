@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from consent import consents
-from consent.errors import ConsentRefused
-from consent.gate import open_export
-from consent.grant import VerifiedGrant
-from consent.register import Register
+from chat_review.consent import consents
+from chat_review.consent.errors import ConsentRefused
+from chat_review.consent.gate import open_export
+from chat_review.consent.grant import VerifiedGrant
+from chat_review.consent.register import Register
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -53,7 +53,7 @@ def test_valid_token_and_unchanged_export_give_a_grant_with_the_same_bytes(home,
 
 
 def test_grant_cannot_be_made_outside_the_gate():
-    with pytest.raises(TypeError, match="only be created by consent.gate"):
+    with pytest.raises(TypeError, match="only be created by chat_review.consent.gate"):
         VerifiedGrant(record=None, export_name="x", sha256="0" * 64, data=b"")
 
 

@@ -12,8 +12,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from consent import audit
-from consent.register import Register
+from chat_review.consent import audit
+from chat_review.consent.register import Register
 
 WORKER = Path(__file__).with_name("register_worker.py")
 

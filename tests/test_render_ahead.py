@@ -9,8 +9,8 @@ import pytest
 from findings_factory import make_findings
 
 from chat_review.render_ahead import RenderAhead
-from reports import render_outputs
-from reports.context import ReportContext
+from chat_review.reports import render_outputs
+from chat_review.reports.context import ReportContext
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 

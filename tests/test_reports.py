@@ -20,12 +20,12 @@ from findings_factory import (
 from PIL import Image
 from pypdf import PdfReader
 
-from reports.context import DEFAULT_TITLE, ReportContext
-from reports.json_report import render_json
-from reports.pdf import render_pdf
-from reports.png import render_png
-from reports.staff import render_staff_pdf, render_staff_png, render_staff_summary
-from reports.text import render_summary
+from chat_review.reports.context import DEFAULT_TITLE, ReportContext
+from chat_review.reports.json_report import render_json
+from chat_review.reports.pdf import render_pdf
+from chat_review.reports.png import render_png
+from chat_review.reports.staff import render_staff_pdf, render_staff_png, render_staff_summary
+from chat_review.reports.text import render_summary
 
 
 def pdf_text(data: bytes) -> list[str]:
@@ -74,8 +74,9 @@ def empty():
 
 def test_importing_reports_does_not_import_matplotlib():
     code = (
-        "import sys, reports, reports.png, reports.pdf, reports.text, reports.json_report, "
-        "reports.staff, reports.context; print('matplotlib' in sys.modules)"
+        "import sys, chat_review.reports, chat_review.reports.png, chat_review.reports.pdf, "
+        "chat_review.reports.text, chat_review.reports.json_report, chat_review.reports.staff, "
+        "chat_review.reports.context; print('matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
@@ -337,7 +338,7 @@ def test_staff_view_without_contact_says_so(small):
 
 
 def test_render_outputs_gives_the_same_bytes_as_each_renderer(small, small_png, small_pdf):
-    from reports import render_outputs
+    from chat_review.reports import render_outputs
 
     f, ctx = small
     out = render_outputs(f, ctx, ["json", "png", "pdf"])
@@ -347,7 +348,7 @@ def test_render_outputs_gives_the_same_bytes_as_each_renderer(small, small_png, 
 
 
 def test_render_outputs_follows_the_staff_focus(small):
-    from reports import render_outputs
+    from chat_review.reports import render_outputs
 
     f, _ = small
     ctx = make_context(f, staff_focus="Mrs Ellis")
@@ -357,7 +358,7 @@ def test_render_outputs_follows_the_staff_focus(small):
 
 
 def test_render_outputs_refuses_an_unknown_kind(small):
-    from reports import render_outputs
+    from chat_review.reports import render_outputs
 
     with pytest.raises(ValueError, match="svg"):
         render_outputs(*small, {"png", "svg"})
@@ -366,7 +367,7 @@ def test_render_outputs_refuses_an_unknown_kind(small):
 def _summary_texts_outside_the_page(f, ctx) -> list[str]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from reports import _draw as d
+    from chat_review.reports import _draw as d
 
     with d.style():
         fig = d.new_page()

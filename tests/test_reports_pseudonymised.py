@@ -11,11 +11,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from chat_review.pseudonymise import pseudonymise_report
-from reports.json_report import render_json
-from reports.pdf import render_pdf
-from reports.png import render_png
-from reports.staff import render_staff_pdf, render_staff_summary
-from reports.text import render_summary
+from chat_review.reports.json_report import render_json
+from chat_review.reports.pdf import render_pdf
+from chat_review.reports.png import render_png
+from chat_review.reports.staff import render_staff_pdf, render_staff_summary
+from chat_review.reports.text import render_summary
 
 NAMES = ["Jane Doe", "Priya Sharma", "Tom O'Brien", "Mrs Ellis"]
 # Every name and name word a leak could show up as (case-insensitive).

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from consent import audit
-from consent.register import Register, db_path
+from chat_review.consent import audit
+from chat_review.consent.register import Register, db_path
 
 WORKER = Path(__file__).with_name("register_worker.py")
 

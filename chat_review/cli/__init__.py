@@ -80,8 +80,8 @@ def one_line(message: str) -> str:
 
 def main() -> None:
     """Console-script entry point: map known errors to one sentence and an exit code."""
+    from chat_review.consent.errors import ConsentError
     from chat_review.errors import ChatReviewError
-    from consent.errors import ConsentError
 
     try:
         code = cli.main(standalone_mode=False, prog_name="chat-review")

@@ -25,8 +25,8 @@ def audit() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Write the entries as JSON lines.")
 def list_command(limit: int | None, as_json: bool) -> None:
     """List audit entries, oldest first. Entries never contain message text."""
-    from consent import audit as audit_log
-    from consent.register import Register
+    from chat_review.consent import audit as audit_log
+    from chat_review.consent.register import Register
 
     with Register.open(settings().home, create=False) as register:
         entries = audit_log.rows(register.conn, limit=limit)
@@ -56,8 +56,8 @@ def list_command(limit: int | None, as_json: bool) -> None:
 @audit.command("verify", context_settings=CONTEXT_SETTINGS)
 def verify_command() -> None:
     """Check that no audit entry was changed or deleted. Exit 0 if intact, 4 if not."""
-    from consent import audit as audit_log
-    from consent.register import Register
+    from chat_review.consent import audit as audit_log
+    from chat_review.consent.register import Register
 
     with Register.open(settings().home, create=False) as register:
         result = audit_log.verify(register.conn, register.key)

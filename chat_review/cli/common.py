@@ -25,7 +25,7 @@ class Settings:
 
     @property
     def home(self) -> Path:
-        from consent.home import resolve_home
+        from chat_review.consent.home import resolve_home
 
         return resolve_home(self.home_option)
 

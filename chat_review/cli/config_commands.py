@@ -37,8 +37,8 @@ def config() -> None:
 def init_command(output: Path | None, force: bool) -> None:
     """Write a commented settings template to edit (defaults suit an English primary school)."""
     from chat_review.config import CONFIG_NAME, config_template
+    from chat_review.consent.home import ensure_home
     from chat_review.output_files import write_atomic
-    from consent.home import ensure_home
 
     if output is None:
         output = ensure_home(settings().home) / CONFIG_NAME
@@ -73,7 +73,7 @@ def check_command(config_path: Path | None) -> None:
 @CONFIG_OPTION
 def calendar_command(start: str, end: str, config_path: Path | None) -> None:
     """Show each day's working hours, so the definition can be checked before relying on it."""
-    from consent.dates import parse_day
+    from chat_review.consent.dates import parse_day
 
     first, last = parse_day(start, what="--from date"), parse_day(end, what="--to date")
     if last < first:

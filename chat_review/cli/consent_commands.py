@@ -10,7 +10,7 @@ from .common import CONTEXT_SETTINGS, echo_table, settings
 
 
 def _open_register(create: bool = False):
-    from consent.register import Register
+    from chat_review.consent.register import Register
 
     return Register.open(settings().home, create=create)
 
@@ -18,7 +18,7 @@ def _open_register(create: bool = False):
 def _day(text: str | None, what: str):
     if text is None:
         return None
-    from consent.dates import parse_day
+    from chat_review.consent.dates import parse_day
 
     return parse_day(text, what=what)
 
@@ -114,8 +114,8 @@ def grant_command(
     The export is identified by its SHA-256: if the file changes later, the consent no longer
     opens it. The token is printed on the last line; keep it with the case file.
     """
-    from consent import consents
-    from consent.dates import parse_expiry
+    from chat_review.consent import consents
+    from chat_review.consent.dates import parse_expiry
 
     register = _open_register(create=True)
     with register:
@@ -168,7 +168,7 @@ def list_command() -> None:
 @click.argument("ref", metavar="TOKEN|ID")
 def show_command(ref: str) -> None:
     """Show one consent in full, and its token while it is active."""
-    from consent import consents
+    from chat_review.consent import consents
 
     register = _open_register()
     with register:
@@ -187,7 +187,7 @@ def show_command(ref: str) -> None:
 @click.option("--by", "by", metavar="NAME", required=True, help="Who is revoking it (you).")
 def revoke_command(ref: str, reason: str, by: str) -> None:
     """Withdraw a consent: its token stops opening the chat at once. The record is kept."""
-    from consent import consents
+    from chat_review.consent import consents
 
     register = _open_register()
     with register:

@@ -211,7 +211,7 @@ def _analyse_and_write(run: AnalyseRun, ahead: Any) -> None:
     """Gate, read, analyse, log, then render and write each output (see `analyse`)."""
     from chat_review.analysis import analyse as analyse_chats
     from chat_review.pipeline import consent_dicts, log_analysis, open_chats, write_outputs
-    from reports.context import ReportContext
+    from chat_review.reports.context import ReportContext
 
     big = len(run.pairs) > 3 or sum(p.stat().st_size for p in run.inputs) > PROGRESS_BYTES
     opened = open_chats(run.home, run.pairs, command="analyse", date_order=run.date_order,
@@ -244,7 +244,7 @@ def _analyse_and_write(run: AnalyseRun, ahead: Any) -> None:
 def _render(findings: Any, ctx: Any, kinds: list[str], ahead: Any) -> dict[str, bytes]:
     """All requested outputs; with a render worker, it draws the PDF while this process draws
     the rest (see `chat_review.render_ahead`)."""
-    from reports import render_outputs
+    from chat_review.reports import render_outputs
 
     if ahead is None or not kinds:
         return render_outputs(findings, ctx, kinds)
@@ -267,9 +267,9 @@ def _roster_name(config, name: str) -> str:
 
 def _summary(findings, ctx) -> str:
     if ctx.staff_focus:
-        from reports.staff import render_staff_summary
+        from chat_review.reports.staff import render_staff_summary
 
         return render_staff_summary(findings, ctx, ctx.staff_focus)
-    from reports.text import render_summary
+    from chat_review.reports.text import render_summary
 
     return render_summary(findings, ctx)

@@ -23,7 +23,7 @@ def backup_command(destination: Path, force: bool) -> None:
     The key file is NOT copied: back it up separately and keep it apart from the register
     copy, so a stolen backup alone cannot make tokens.
     """
-    from consent.backup import backup_register
+    from chat_review.consent.backup import backup_register
 
     rows = backup_register(settings().home, destination, force=force)
     click.echo(
@@ -58,8 +58,8 @@ def retention(days: int | None, config_path: Path | None, delete: bool) -> None:
     """
     from datetime import timedelta
 
-    from consent import retention as policy
-    from consent.register import Register
+    from chat_review.consent import retention as policy
+    from chat_review.consent.register import Register
 
     if days is None:
         from chat_review.config import load_config

@@ -1,7 +1,8 @@
 """Reading WhatsApp exports — only through a verified grant.
 
 `read_export` is the one public entry point. It takes the `VerifiedGrant` that
-`consent.gate.open_export` returns (which already holds the export's bytes, hashed and checked),
+`chat_review.consent.gate.open_export` returns (which already holds the export's bytes,
+hashed and checked),
 parses those same bytes, and drops every message outside the consent's date window before
 anything else can see it.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from consent.grant import VerifiedGrant
+from chat_review.consent.grant import VerifiedGrant
 
 from .chat import MESSAGE_COLUMNS, Chat, ChatMetadata
 
@@ -20,7 +21,9 @@ __all__ = ["MESSAGE_COLUMNS", "Chat", "ChatMetadata", "read_export"]
 def read_export(grant: VerifiedGrant, *, date_order: str | None = None) -> Chat:
     """Parse the export a consent was verified for, limited to the consent's window."""
     if not isinstance(grant, VerifiedGrant):
-        raise TypeError("read_export needs a VerifiedGrant from consent.gate.open_export")
+        raise TypeError(
+            "read_export needs a VerifiedGrant from chat_review.consent.gate.open_export"
+        )
     from ._parse import parse_export_bytes
 
     chat = parse_export_bytes(
