@@ -126,3 +126,23 @@ def test_empty_body_is_kept_as_empty_text() -> None:
     assert len(m.messages) == 3
     assert m.messages["text"].iat[1] == ""
     assert m.messages["kind"].iat[1] == "text"
+
+
+def test_system_events_names_each_system_rows_category() -> None:
+    from chat_review.reader import system_events
+
+    text = (
+        "[13/01/2024, 08:00:00] Class 3: \u200eMessages and calls are end-to-end encrypted. "
+        "No one outside of this chat can read them.\n"
+        "[13/01/2024, 08:01:00] Class 3: \u200eAlice Hart created group \u201cClass 3\u201d\n"
+        "[13/01/2024, 08:02:00] Class 3: \u200eAlice Hart added Ben Okafor\n"
+        "[13/01/2024, 08:03:00] Ben Okafor: Alice Hart left\n"
+        "[13/01/2024, 08:04:00] Class 3: \u200eBen Okafor left\n"
+        "[13/01/2024, 08:05:00] Class 3: \u200eAlice Hart changed this group\u2019s icon\n"
+    )
+    m = parse(text).messages
+    got = system_events(m)
+    assert list(got.astype(object).where(got.notna(), None)) == [
+        "encryption", "created", "added", None, "left", "icon"
+    ]
+    assert list(got.cat.categories)[:3] == ["encryption", "created", "added"]

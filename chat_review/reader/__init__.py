@@ -14,8 +14,23 @@ import pandas as pd
 from chat_review.consent.grant import VerifiedGrant
 
 from .chat import MESSAGE_COLUMNS, Chat, ChatMetadata
+from .phrases import EVENT_CATEGORIES
 
-__all__ = ["MESSAGE_COLUMNS", "Chat", "ChatMetadata", "read_export"]
+__all__ = [
+    "EVENT_CATEGORIES", "MESSAGE_COLUMNS", "Chat", "ChatMetadata", "read_export", "system_events",
+]
+
+
+def system_events(messages: pd.DataFrame) -> pd.Series:
+    """Each row's system-event category (see `EVENT_CATEGORIES`), <NA> where it has none.
+
+    A categorical Series aligned with ``messages``: "created", "added", "left", "subject",
+    "icon", "encryption"... in whatever language the export is written, so evidence such as
+    "this chat is a group" can be read from system rows without knowing the language.
+    """
+    from .phrases import event_categories
+
+    return event_categories(messages["kind"], messages["text"])
 
 
 def read_export(grant: VerifiedGrant, *, date_order: str | None = None) -> Chat:

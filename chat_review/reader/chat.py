@@ -11,6 +11,10 @@ Message table (one row per message, in file order) — the contract every later 
 | `edited`     | bool             | WhatsApp marked the message edited (marker removed)        |
 | `attachment` | string (<NA>)    | attached file name for media, where the export gives one   |
 | `line`       | int64            | 1-based line of the message header in the export           |
+
+What kind of system event a system row is (group created, member added or left, subject or
+icon changed, the encryption notice...) is not a column: ``chat_review.reader.system_events``
+maps the rows to the categories in ``EVENT_CATEGORIES``, whatever the export's language.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
 from ._locate import _load8, words8
 from .headers import MARKS, MK_B, SP_B, SPACES
@@ -267,6 +268,37 @@ def _strip_tail(body: str) -> str:
     if body.endswith((" ", "\n")):
         body = body[:-1]
     return body
+
+
+#: The system-event categories a system row can have (the ``event`` column of
+#: ``system_phrases.tsv``), with what each means; every language's rows use these names, so
+#: evidence built on them (e.g. "a group was created" -> group chat) works in every language.
+EVENT_CATEGORIES: dict[str, str] = {
+    "encryption": "the end-to-end encryption notice at the top of a chat",
+    "created": "a participant created the group",
+    "added": "a participant added someone to the group",
+    "removed": "a participant removed someone from the group",
+    "left": "a participant left the group",
+    "joined": "someone joined with an invite link or from a community",
+    "subject": "the group's name (subject) was changed",
+    "icon": "the group's icon (photo) was changed or removed",
+    "description": "the group's description was changed",
+}
+
+
+def event_categories(kinds: pd.Series, texts: pd.Series) -> pd.Series:
+    """The system-event category of each row: a value of `EVENT_CATEGORIES` for a system row
+    whose text is a known phrase, <NA> for every other row (messages and unknown notices).
+
+    Only system rows are looked at (a chat has few), so this costs nothing per message.
+    """
+    out = pd.Series(pd.NA, index=texts.index, dtype=object)
+    rows = np.flatnonzero((kinds == "system").to_numpy())
+    for i in rows.tolist():
+        t = texts.iat[i]
+        if isinstance(t, str):
+            out.iat[i] = system_event(t)
+    return out.astype(pd.CategoricalDtype(list(EVENT_CATEGORIES)))
 
 
 def system_event(text: str) -> str | None:
