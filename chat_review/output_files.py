@@ -42,16 +42,25 @@ def check_destination(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -
         raise OutputError(f"The folder {parent} does not exist; create it first.")
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool, inputs: Iterable[Path] = ()) -> str:
-    """Write `data` to `path` atomically and return its SHA-256."""
+def write_atomic(
+    path: Path, data: bytes | Iterable[bytes], *, force: bool, inputs: Iterable[Path] = ()
+) -> str:
+    """Write `data` to `path` atomically and return its SHA-256.
+
+    `data` is the bytes, or an iterable of byte chunks (a large table is written as it is
+    produced, never held whole); the hash is taken as the chunks are written.
+    """
     inputs = list(inputs)
     check_destination(path, force=force, inputs=inputs)
     parent = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=parent)
     tmp = Path(tmp_name)
+    digest = hashlib.sha256()
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
+                digest.update(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)
@@ -71,7 +80,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool, inputs: Iterable[Path]
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return hashlib.sha256(data).hexdigest()
+    return digest.hexdigest()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -7,7 +7,7 @@ drive the same path the headteacher does.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,13 +84,14 @@ def log_analysis(home: Path, opened: Sequence[OpenedChat], *, messages: int,
 def write_outputs(
     home: Path,
     consent_ids: list[int],
-    files: Sequence[tuple[str, Path, bytes]],
+    files: Sequence[tuple[str, Path, bytes | Iterable[bytes]]],
     *,
     command: str,
     force: bool,
     inputs: Sequence[Path],
 ) -> list[tuple[Path, str]]:
-    """Write each (kind, path, bytes) atomically and log it (absolute path, SHA-256) at once.
+    """Write each (kind, path, bytes or byte chunks) atomically and log it (absolute path,
+    SHA-256) at once.
 
     One register connection for all of them; each file is logged right after it is written,
     so a crash can never leave a written report without its audit row for long.

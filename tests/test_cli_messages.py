@@ -12,7 +12,7 @@ def test_csv_has_the_documented_columns_and_one_row_per_message(run, grant, grou
     token = grant(group_chat)
     result = run("messages", str(group_chat), "--token", token)
     assert result.code == 0, result.err
-    rows = list(csv.DictReader(io.StringIO(result.out)))
+    rows = list(csv.DictReader(io.StringIO(result.out.removeprefix("\ufeff"))))
     assert list(rows[0]) == ["timestamp", "sender", "kind", "text", "edited", "attachment",
                              "line"]
     assert rows[0]["kind"] == "system" and rows[0]["sender"] == ""
@@ -24,8 +24,8 @@ def test_csv_has_the_documented_columns_and_one_row_per_message(run, grant, grou
 
 def test_multi_line_message_keeps_its_newline(run, grant, group_chat):
     token = grant(group_chat)
-    rows = list(csv.DictReader(io.StringIO(run("messages", str(group_chat), "--token",
-                                               token).out)))
+    out = run("messages", str(group_chat), "--token", token).out
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     tom = next(r for r in rows if r["line"] == "6")
     assert tom["text"] == "I think it's Tuesday and Thursday\nKit in a named bag please, per " \
                           "the letter."
@@ -62,7 +62,7 @@ def test_existing_output_is_not_overwritten_without_force(run, grant, group_chat
     assert out.read_text() == "keep me"
     assert run("messages", str(group_chat), "--token", token, "--output", str(out),
                "--force").code == 0
-    assert out.read_text().startswith("timestamp,")
+    assert out.read_text(encoding="utf-8-sig").startswith("timestamp,")
 
 
 def test_output_over_the_export_itself_is_refused(run, grant, group_chat):
@@ -76,8 +76,8 @@ def test_output_over_the_export_itself_is_refused(run, grant, group_chat):
 
 def test_consent_window_drops_messages_outside_it(run, grant, group_chat):
     token = grant(group_chat, "--from", "01/10/2026", "--to", "31/10/2026")
-    rows = list(csv.DictReader(io.StringIO(run("messages", str(group_chat), "--token",
-                                               token).out)))
+    out = run("messages", str(group_chat), "--token", token).out
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows and all(r["timestamp"].startswith("2026-10") for r in rows)
     assert len(rows) == 12  # lines 27-38 of the export: 2 Oct (6), 3 Oct (2), 22, 26 (2), 28 Oct
 

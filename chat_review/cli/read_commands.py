@@ -23,10 +23,10 @@ PROGRESS_BYTES = 8 * 1024 * 1024  # show a progress bar only for work that takes
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json"]),
+    type=click.Choice(["csv", "json", "xlsx"]),
     default="csv",
     show_default=True,
-    help="Output format.",
+    help="Output format: CSV (safe to open in Excel), JSON, or an Excel workbook.",
 )
 @click.option("--output", type=OUTPUT, help="Write to this file instead of the screen.")
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
@@ -45,27 +45,50 @@ def messages(
 
     Columns: timestamp (ISO 8601, the phone's local time), sender, kind (text, media,
     deleted, system), text, edited, attachment, line (where the message starts in the export).
-    Messages outside the consent's date window are left out.
+    Messages outside the consent's date window are left out. In CSV, a cell that begins with
+    = + - @, a tab or a carriage return gets a leading apostrophe so a spreadsheet never runs
+    it; JSON and XLSX keep every text exactly as exported.
     """
     from chat_review.output_files import check_destination
     from chat_review.pipeline import open_chats, write_outputs
-    from chat_review.table_export import messages_to_csv, messages_to_json
 
     home = settings().home
     if output is not None:
         check_destination(output, force=force, inputs=[export])
+    elif fmt == "xlsx" and sys.stdout.isatty():
+        raise click.UsageError("an Excel workbook cannot be shown on the screen; add --output "
+                               "FILE.xlsx.")
     [opened] = open_chats(home, [(export, token)], command="messages", date_order=date_order)
     chat = opened.chat
-    data = messages_to_csv(chat) if fmt == "csv" else messages_to_json(chat)
+    chunks = _table_chunks(chat, fmt, output)
     for warning in chat.meta.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if output is None:
-        sys.stdout.buffer.write(data)
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return
-    write_outputs(home, [opened.grant.consent_id], [(fmt, output, data)], command="messages",
+    write_outputs(home, [opened.grant.consent_id], [(fmt, output, chunks)], command="messages",
                   force=force, inputs=[export])
     click.echo(f"Wrote {len(chat.messages)} messages to {output}.", err=True)
+
+
+def _table_chunks(chat: Any, fmt: str, output: Path | None) -> Any:
+    """The table's bytes as a generator of chunks, written (and hashed) as they come."""
+    from chat_review import table_export
+
+    if fmt == "csv":
+        return table_export.messages_csv_chunks(chat)
+    if fmt == "json":
+        return table_export.messages_json_chunks(chat)
+    table_export.check_xlsx(chat)
+    cut = table_export.long_texts(chat)
+    if cut:
+        click.echo(f"Warning: {cut} message(s) are longer than the {table_export.XLSX_MAX_CELL:,}"
+                   " characters an Excel cell holds and are cut short in the workbook; the CSV "
+                   "and JSON formats keep them whole.", err=True)
+    folder = None if output is None else (output.parent if str(output.parent) else Path("."))
+    return table_export.messages_xlsx_chunks(chat, folder)
 
 
 def _pairs(
