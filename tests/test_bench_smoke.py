@@ -22,8 +22,9 @@ def test_bench_smoke_runs_every_section(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     text = (tmp_path / "out" / "results.md").read_text(encoding="utf-8")
-    for heading in ("## Targets", "## 1. Start-up", "## 2. Reader", "## 3. End-to-end",
-                    "## 4. Scaling", "## 5. ", "## 6. Where the time goes"):
+    for heading in ("## Targets", "## 1. Start-up", "## 2. Reader", "## 3. Whole commands",
+                    "## 4. Reports end to end", "## 5. Scaling", "## 6. ",
+                    "## 7. Where the time goes", "## 8. Other benchmarks"):
         assert heading in text, heading
     assert "CPU:" in text and "Python" in text
     assert "Peers not measured" not in text or "--smoke" in text
