@@ -15,8 +15,7 @@ files atomically and audits them):
 - `reports.staff.render_staff_png / render_staff_pdf / render_staff_summary(findings, ctx,
   staff_name)` (also reached through `ctx.staff_focus` in `render_png` / `render_pdf`)
 - `reports.render_outputs(findings, ctx, kinds) -> dict[str, bytes]`: several of "json", "png",
-  "pdf" at once; the summary page (PNG and PDF page 1) is built once. Same bytes as the
-  single renderers.
+  "pdf" at once. Same bytes as the single renderers.
 """
 
 from __future__ import annotations
@@ -38,8 +37,7 @@ def render_outputs(findings: Findings, ctx: ReportContext, kinds: Iterable[str]
                    ) -> dict[str, bytes]:
     """The asked-for outputs as {kind: bytes}; kinds from "json", "png", "pdf".
 
-    The PNG is the PDF's first page without the page number, so when both are asked for that
-    page is laid out once and saved twice. Honours `ctx.staff_focus` like `render_png` and
+    Honours `ctx.staff_focus` like `render_png` and
     `render_pdf`; the bytes equal theirs.
     """
     wanted = set(kinds)
@@ -51,15 +49,12 @@ def render_outputs(findings: Findings, ctx: ReportContext, kinds: Iterable[str]
         from .json_report import render_json
 
         out["json"] = render_json(findings, ctx)
-    if "pdf" in wanted:
-        from . import _pages
-
-        pages, subject = _pages.report_pages(findings, ctx)
-        png, out["pdf"] = _pages.render_pages(pages, ctx, subject, png="png" in wanted)
-        if png is not None:
-            out["png"] = png
-    elif "png" in wanted:
+    if "png" in wanted:
         from .png import render_png
 
         out["png"] = render_png(findings, ctx)
+    if "pdf" in wanted:
+        from .pdf import render_pdf
+
+        out["pdf"] = render_pdf(findings, ctx)
     return out

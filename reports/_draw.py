@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import io
 import textwrap
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +33,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 from chat_review.analysis.findings import Findings  # noqa: E402
 
 from . import _common as c  # noqa: E402
+from . import _words as words  # noqa: E402
 from .context import ReportContext  # noqa: E402
 
 PageFn = Callable[[Figure], None]
@@ -56,9 +55,10 @@ RC: dict[str, Any] = {
     "hatch.linewidth": 0.6,
 }
 
-# Sequential, light-to-dark, colour-blind safe and readable in greyscale print.
+# Counts in grey, light to dark: the palette's colours each mean something else (blue in
+# hours, vermillion out of hours), so the number of messages gets none of them.
 HEAT_CMAP = LinearSegmentedColormap.from_list(
-    "chat_review_heat", ["#FFFFFF", "#FFF3C4", "#F6C26B", "#E07B39", "#A63A1E", "#4A1A0E"]
+    "chat_review_heat", ["#FFFFFF", "#E3E3E3", "#B5B5B5", "#7F7F7F", "#4D4D4D", "#1F1F1F"]
 )
 
 LEFT, RIGHT = 0.06, 0.94  # page margins (figure fraction)
@@ -66,29 +66,15 @@ BOTTOM = 0.05  # above the footer
 PT = 1 / (c.A4_INCHES[1] * 72)  # one typographic point as a fraction of page height
 
 
-@lru_cache(maxsize=1)
-def _glyphs() -> frozenset[int]:
-    from matplotlib import font_manager, ft2font
-
-    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
-    return frozenset(ft2font.FT2Font(path).get_charmap())
-
-
 def safe(text: str) -> str:
-    """Text the page font can draw: emoji become "□" (something was there), joiners vanish.
+    """Text the page font can draw: an emoji becomes its name ("[grinning face]"), other
+    missing characters their code point ("[U+738B]"), joiners vanish (as in the PDF).
 
     Without this matplotlib draws empty boxes and warns once per glyph per page.
     """
-    have = _glyphs()
-    out = []
-    for ch in str(text):
-        if ord(ch) in have or ch in "\n\t":
-            out.append(ch)
-        elif unicodedata.category(ch) in ("Cf", "Mn", "Sk") or 0xFE00 <= ord(ch) <= 0xFE0F:
-            continue
-        else:
-            out.append("□")
-    return "".join(out)
+    from ._typst import printable
+
+    return printable(str(text))
 
 
 # No "fi"/"fl" ligature glyphs: each font is then embedded in the PDF as one subset, not two
@@ -107,35 +93,6 @@ def style() -> Iterator[None]:
         yield
 
 
-# OpenType layout tables: the embedded subset never shapes text (the PDF places each glyph),
-# but subsetting them is most of the time spent closing a PDF.
-LAYOUT_TABLES = ["GSUB", "GPOS", "GDEF", "kern"]
-
-
-@contextmanager
-def lean_font_subsets() -> Iterator[None]:
-    """Embed fonts without the OpenType layout tables (faster, smaller; same glyphs).
-
-    fontTools reads its default list of dropped tables when matplotlib builds the subsetter
-    options, so the list is extended for the duration of one PDF and then restored. If
-    fontTools changes this detail the PDF is still written, only more slowly.
-    """
-    try:
-        from fontTools.subset import Options
-    except ImportError:  # pragma: no cover - matplotlib requires fontTools
-        yield
-        return
-    saved = getattr(Options, "_drop_tables_default", None)
-    if not isinstance(saved, list):
-        yield
-        return
-    Options._drop_tables_default = saved + [t for t in LAYOUT_TABLES if t not in saved]
-    try:
-        yield
-    finally:
-        Options._drop_tables_default = saved
-
-
 def new_page() -> Figure:
     return Figure(figsize=c.A4_INCHES, dpi=c.A4_DPI, facecolor="white")
 
@@ -148,14 +105,6 @@ def footer(fig: Figure, ctx: ReportContext, page: int | None = None, pages: int 
     )
     _t(fig, LEFT, 0.02, c.footer_text(ctx.consent_label), fontsize=7.5, color="#333333",
              va="center")
-    if page is not None:
-        page_number(fig, page, pages)
-
-
-def page_number(fig: Figure, page: int, pages: int | None) -> None:
-    """"Page n of N" at the right of the footer (the PNG has no page number)."""
-    _t(fig, RIGHT, 0.02, f"Page {page} of {pages}", fontsize=7.5, color="#333333",
-       ha="right", va="center")
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -187,15 +136,14 @@ def header(fig: Figure, findings: Findings, ctx: ReportContext, title: str,
     _t(fig, LEFT, cur.take(24), c.truncate(title, 70), fontsize=16, fontweight="bold",
              va="top")
     chats = [f"{c.truncate(s.name, 60)}" for s in findings.sources] or ["—"]
-    purposes = sorted({str(p) for p in (k.get("purpose") for k in ctx.consents) if p})
     shas = ", ".join(c.sha_short(s.sha256) for s in findings.sources) or "—"
     lines = [
         ("Chat" + ("s" if len(chats) > 1 else ""), "; ".join(chats)),
-        ("Period", c.period_text(findings)),
-        ("Consent", f"{ctx.consent_label} — " + ("; ".join(purposes) or "purpose not recorded")),
-        ("Export SHA-256", f"{shas} (first 12 hex digits; full value on the method page)"),
-        ("Generated", f"{ctx.generated_at:%d %b %Y %H:%M %Z}".strip()
-         + f" by chat-review {ctx.tool_version}"
+        ("Period", words.period(findings)),
+        ("Consent", words.consents_text(ctx.consents)),
+        ("Export SHA-256", f"{shas} (first 12 hex digits; full value in the PDF's method "
+                           "section)"),
+        ("Generated", f"{words.uk_time(ctx.generated_at)} by chat-review {ctx.tool_version}"
          + ("  ·  names pseudonymised" if ctx.pseudonymised else "")),
         *[(k, v) for k, v in (e.split(": ", 1) for e in extra)],
     ]
@@ -234,27 +182,41 @@ def header(fig: Figure, findings: Findings, ctx: ReportContext, title: str,
 
 
 def figure_boxes(fig: Figure, cur: Cursor, figures: Sequence[tuple[str, str]]) -> None:
-    """The key figures as a row of boxes: big number, label underneath."""
-    h = 44 * PT
-    top = cur.y
-    n = len(figures)
+    """The key figures as boxes, three to a row: big number, label underneath."""
+    h = 40 * PT
     gap = 0.012
-    w = (RIGHT - LEFT - gap * (n - 1)) / n
+    per_row = 3
+    w = (RIGHT - LEFT - gap * (per_row - 1)) / per_row
     for i, (label, value) in enumerate(figures):
-        x = LEFT + i * (w + gap)
+        x = LEFT + (i % per_row) * (w + gap)
+        top = cur.y - (i // per_row) * (h + gap * 0.7)
         fig.add_artist(FancyBboxPatch(
             (x, top - h), w, h, boxstyle="round,pad=0,rounding_size=0.006",
             transform=fig.transFigure, facecolor="#F2F5F8", edgecolor="#C9D3DD", lw=0.8))
-        _t(fig, x + w / 2, top - 8 * PT, value,
-           fontsize=14 if len(value) < 10 else 11.5 if len(value) < 13 else 10,
-                 fontweight="bold", ha="center", va="top")
-        room = w * c.A4_PX[0] - 12  # a little air inside the box's rounded corners
-        size = 7.5
-        while size > 6 and text_px(label, size) > room:
-            size -= 0.5
-        _t(fig, x + w / 2, top - h + 6 * PT, fit_px(label, room, size), fontsize=size,
-           color="#333333", ha="center", va="bottom")
-    cur.y = top - h - 14 * PT
+        _t(fig, x + 0.012, top - 7 * PT, value, fontsize=14, fontweight="bold", va="top")
+        room = w * c.A4_PX[0] - 24
+        _t(fig, x + 0.012, top - h + 6 * PT, fit_px(label, room, 8.5), fontsize=8.5,
+           color="#333333", va="bottom")
+    rows = (len(figures) + per_row - 1) // per_row
+    cur.y -= rows * h + (rows - 1) * gap * 0.7 + 14 * PT
+
+
+def headline_lines(fig: Figure, cur: Cursor, findings: Findings) -> None:
+    """Up to three parents' and one staff headline sentences (the PDF's page 1 has more)."""
+    parents, staff, more_parents, _more_staff = words.headlines(findings, limit=3)
+    items = [*parents, *(f"Staff: {x}" for x in staff[:1])]
+    if not items:
+        return
+    _t(fig, LEFT, cur.take(15), "In brief", fontsize=10.5, fontweight="bold", va="top",
+       color="#1F3B57")
+    width = (RIGHT - LEFT - 0.02) * c.A4_PX[0]
+    for item in items:
+        lines = wrap_px(item, width, 2, 8.5)
+        _t(fig, LEFT, cur.take(12), "•", fontsize=8.5, va="top")
+        _t(fig, LEFT + 0.015, cur.y + 12 * PT, lines[0], fontsize=8.5, va="top")
+        for line in lines[1:]:
+            _t(fig, LEFT + 0.015, cur.take(12), line, fontsize=8.5, va="top")
+    cur.take(6)
 
 
 def notice(fig: Figure, cur: Cursor, headline: str, body: str) -> None:
@@ -309,7 +271,8 @@ def bars(ax: Any, x: np.ndarray, heights: np.ndarray, width: float, color: str, 
     ax.autoscale_view()
 
 
-def timeline(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
+def timeline(fig: Figure, rect: Sequence[float], findings: Findings,
+             title: str | None = "Messages over time") -> None:
     """Stacked in-hours / out-of-hours bars, daily, or weekly for a long period."""
     ax = fig.add_axes(rect)
     frame, ylabel, width = c.timeline_bins(findings.daily)
@@ -326,7 +289,8 @@ def timeline(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: c.fmt_int(v)))
     ax.grid(axis="y", color="#E5E5E5", lw=0.6)
     ax.set_axisbelow(True)
-    ax.set_title("Messages over time", loc="left")
+    if title:
+        ax.set_title(title, loc="left")
     ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncol=2, frameon=False, fontsize=7.5,
               handlelength=1.2, borderaxespad=0.2)
 
@@ -347,7 +311,14 @@ def _short(n: int) -> str:
 
 
 def heatmap(fig: Figure, rect: Sequence[float], matrix: pd.DataFrame,
-            calendar: dict[str, Any], title: str = "When messages were sent") -> None:
+            calendar: dict[str, Any], title: str | None = "When messages were sent",
+            holiday_messages: int = 0) -> None:
+    """Messages per weekday and hour, weekday working hours outlined.
+
+    The outline is the hours of a school day: messages on bank holidays, school holidays and
+    INSET days are counted in their cells but are out of hours, and the note under the grid
+    says how many there are, so no one reads them as sent in working hours.
+    """
     m = matrix.reindex(index=range(7), columns=range(24), fill_value=0).to_numpy(float)
     ax = fig.add_axes(rect)
     vmax = max(m.max(), 1)
@@ -370,29 +341,35 @@ def heatmap(fig: Figure, rect: Sequence[float], matrix: pd.DataFrame,
         if v:
             dark = v / vmax > 0.55
             crossed = any(day == r and abs(x - col) < 0.3 for day, x in edges)
-            ax.text(col, r, _short(int(v)), ha="center", va="center", fontsize=5.5,
+            ax.text(col, r, _short(int(v)), ha="center", va="center", fontsize=7,
                     color="white" if dark else "#222222",
                     **({"zorder": 4, "bbox": {"boxstyle": "square,pad=0.15", "lw": 0,
                                               "fc": HEAT_CMAP(v / vmax)}} if crossed else {}))
     outlined = _outline_hours(ax, wh)
-    note = ("Black outline = working hours" if outlined
-            else "Working hours not stated in the findings: no outline drawn")
-    ax.set_title(title, loc="left")
-    ax.text(1.0, 1.02, note + "  ·  hour of day, phone's local time", transform=ax.transAxes,
+    note = ("Black outline = working hours on school days" if outlined
+            else "Working hours not stated in the settings: no outline drawn")
+    if title:
+        ax.set_title(title, loc="left")
+    ax.text(1.0, 1.02, note + "  ·  hour of day, phone's clock", transform=ax.transAxes,
             ha="right", va="bottom", fontsize=7.5, color="#333333")
+    if holiday_messages:
+        ax.text(0.0, -0.16, f"{c.fmt_int(holiday_messages)} message"
+                f"{'s' if holiday_messages != 1 else ''} on bank holidays, school holidays or "
+                "INSET days: out of hours even inside the outline.", transform=ax.transAxes,
+                ha="left", va="top", fontsize=7.5, color="#333333")
 
 
 def out_of_hours_bars(ax: Any, rows: Sequence[tuple[Any, ...]], **value_kw: Any) -> None:
     """One horizontal bar per (label, out of hours, total, ...) row, largest first.
 
-    Out of hours in vermillion, the rest pale blue, "n of N (p%)" after each bar.
+    Out of hours in vermillion, the rest in the in-hours blue of every chart, "n of N (p%)"
+    after each bar.
     `value_kw` styles those value labels (e.g. their colour).
     """
     y = np.arange(len(rows))
     ooh = np.array([r[1] for r in rows], float)
     total = np.array([r[2] for r in rows], float)
-    ax.barh(y, total - ooh, left=ooh, color=c.IN_HOURS, alpha=0.35, lw=0,
-            label="In working hours")
+    ax.barh(y, total - ooh, left=ooh, color=c.IN_HOURS, lw=0, label="In working hours")
     ax.barh(y, ooh, color=c.OUT_HOURS, lw=0, label="Out of working hours")
     ax.set_yticks(y, [safe(r[0]) for r in rows])
     ax.invert_yaxis()
@@ -409,12 +386,13 @@ def out_of_hours_bars(ax: Any, rows: Sequence[tuple[Any, ...]], **value_kw: Any)
     ax.set_axisbelow(True)
 
 
-def sender_bars(fig: Figure, rect: Sequence[float], findings: Findings) -> None:
+def sender_bars(fig: Figure, rect: Sequence[float], findings: Findings,
+                title: str | None = "Out-of-hours messages per sender (top ten)") -> None:
     ax = fig.add_axes(rect)
     out_of_hours_bars(ax, c.top_out_of_hours(findings.senders, 10), color="#222222")
-    ax.set_xlabel("Messages (out of hours in vermillion, in hours pale blue)")
-    ax.set_title("Out-of-hours messages per sender (top ten)", loc="left",
-                 x=-(rect[0] - LEFT) / rect[2])
+    ax.set_xlabel("Messages (out of hours in vermillion, in working hours blue)")
+    if title:
+        ax.set_title(title, loc="left", x=-(rect[0] - LEFT) / rect[2])
     ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncol=2, frameon=False, fontsize=7.5,
               handlelength=1.2, borderaxespad=0.2)
 
@@ -442,37 +420,21 @@ def summary_page(fig: Figure, findings: Findings, ctx: ReportContext) -> None:
                "The export was read under the recorded consent, but no message falls inside "
                "the consent's date window, so there is nothing to chart. Check the window on "
                "the consent record if this is unexpected.")
-        figure_boxes(fig, cur, c.key_figures(findings))
+        figure_boxes(fig, cur, words.key_figures(findings))
         return
-    figure_boxes(fig, cur, c.key_figures(findings))
+    headline_lines(fig, cur, findings)
+    figure_boxes(fig, cur, words.key_figures(findings))
     (t0, th), (h0, hh), (b0, bh) = _charts_area(cur, [1.0, 0.95, 1.25])
     timeline(fig, [LEFT + 0.05, t0, RIGHT - LEFT - 0.05, th], findings)
     heatmap(fig, [LEFT + 0.05, h0, RIGHT - LEFT - 0.05, hh], findings.weekday_hour,
-            findings.calendar)
+            findings.calendar, holiday_messages=int(sum(s.holiday for s in findings.senders)))
     sender_bars(fig, [LEFT + 0.25, b0, RIGHT - LEFT - 0.25, bh], findings)
 
 
-# --------------------------------------------------------------------------- tables
+# --------------------------------------------------------------------------- measuring
 
 
-@dataclass
-class Column:
-    header: str
-    width: float  # relative
-    align: str = "left"
-    flex: bool = False  # this column gives up width (its text truncated) when the page is full
-
-
-@dataclass
-class Row:
-    cells: list[str]
-    extra: list[str] = field(default_factory=list)  # full-width lines under the row (excerpts)
-    shade: bool = False
-
-
-TABLE_FONT = 7.5
-LINE_PT = 10.5
-PAD_PX = 6.5 * c.A4_DPI / 72  # 6.5 pt between columns
+TEXT_PT = 8.5
 
 
 # Agg measures hinted glyphs, a little wider than their advances; never under-estimate.
@@ -502,7 +464,7 @@ def _advance(ch: str, size: float, bold: bool) -> float:
 
 
 @lru_cache(maxsize=65536)
-def text_px(text: str, size: float = TABLE_FONT, bold: bool = False) -> float:
+def text_px(text: str, size: float = TEXT_PT, bold: bool = False) -> float:
     """Width in pixels of the widest line of `text` as the page will draw it.
 
     Summed glyph advances (cached per character) with a small safety margin: close to what
@@ -512,7 +474,7 @@ def text_px(text: str, size: float = TABLE_FONT, bold: bool = False) -> float:
                for line in text.split("\n"))
 
 
-def fit_px(text: str, max_px: float, size: float = TABLE_FONT) -> str:
+def fit_px(text: str, max_px: float, size: float = TEXT_PT) -> str:
     """One line no wider than `max_px`, ending in "…" when it had to be cut."""
     if text_px(text, size) <= max_px:
         return text
@@ -522,7 +484,7 @@ def fit_px(text: str, max_px: float, size: float = TABLE_FONT) -> str:
     return cut.rstrip() + "…"
 
 
-def wrap_px(text: str, max_px: float, max_lines: int = 3, size: float = TABLE_FONT
+def wrap_px(text: str, max_px: float, max_lines: int = 3, size: float = TEXT_PT
             ) -> list[str]:
     """Lines of `text` no wider than `max_px` as drawn; the last ends in "…" if cut."""
     words = text.split()
@@ -544,181 +506,3 @@ def wrap_px(text: str, max_px: float, max_lines: int = 3, size: float = TABLE_FO
     if line:
         lines.append(line)
     return [fit_px(x, max_px, size) for x in lines]
-
-
-def _column_edges(columns: Sequence[Column], rows: list[Row]) -> list[float]:
-    avail = (RIGHT - LEFT) * c.A4_PX[0]
-
-    def natural(i: int) -> float:
-        cells = [text_px(r.cells[i]) for r in rows if i < len(r.cells)]
-        return max([text_px(columns[i].header), *cells]) + PAD_PX
-
-    widths = [natural(i) for i in range(len(columns))]
-    flex = [i for i, col in enumerate(columns) if col.flex]
-    for i in flex:
-        chars = max((len(r.cells[i]) for r in rows), default=0)
-        while sum(widths) > avail and chars > 10:
-            chars -= 2
-            for r in rows:
-                r.cells[i] = c.truncate(r.cells[i], chars)
-            widths[i] = natural(i)
-    spare = max(avail - sum(widths), 0)
-    weight = sum(col.width for col in columns)
-    edges = [LEFT]
-    for col, w in zip(columns, widths, strict=True):
-        edges.append(edges[-1] + (w + spare * col.width / weight) / c.A4_PX[0])
-    return edges
-
-
-
-def _anchor(col: Column, x0: float, x1: float) -> tuple[float, str]:
-    """Right-aligned numbers end half a gap before the next column; text starts at x0."""
-    half = PAD_PX / 2 / c.A4_PX[0]
-    return (x1 - half, "right") if col.align == "right" else (x0 + half, "left")
-
-
-def table_pages(title: str, intro: Sequence[str], columns: Sequence[Column], rows: list[Row],
-                empty: str = "None.") -> list[PageFn]:
-    """Pages of a table: the header repeats, rows never split across pages.
-
-    Column widths come from the measured text (so numbers never touch their neighbours); when
-    the table is wider than the page the flex column's text is truncated with an ellipsis.
-    `Column.width` only breaks ties: spare width is shared in proportion to it.
-    """
-    xs = _column_edges(columns, rows)
-    extra_px = (RIGHT - xs[1]) * c.A4_PX[0] * 0.97
-    for row in rows:
-        if row.extra:
-            row.extra = wrap_px(" ".join(row.extra), extra_px, max_lines=3)
-    intro = [w for line in intro for w in textwrap.wrap(line, 118)]
-    head_lines = max(col.header.count("\n") + 1 for col in columns)
-
-    def row_pts(row: Row) -> float:
-        lines = max(cell.count("\n") + 1 for cell in row.cells) + len(row.extra)
-        return lines * LINE_PT + 4
-
-    top_first = 0.975 - (26 + 13 * len(intro) + 8) * PT
-    top_next = 0.975 - (26 + 8) * PT
-    head_pts = head_lines * LINE_PT + 6
-    pages: list[list[Row]] = []
-    room = top_first - BOTTOM - head_pts * PT
-    current: list[Row] = []
-    used = 0.0
-    for row in rows:
-        need = row_pts(row) * PT
-        if current and used + need > room:
-            pages.append(current)
-            current, used, room = [], 0.0, top_next - BOTTOM - head_pts * PT
-        current.append(row)
-        used += need
-    pages.append(current)
-
-    def make(index: int, page_rows: list[Row]) -> PageFn:
-        def draw(fig: Figure) -> None:
-            cur = Cursor()
-            label = title if index == 0 else f"{title} (continued)"
-            _t(fig, LEFT, cur.take(26), label, fontsize=14, fontweight="bold", va="top")
-            if index == 0:
-                for line in intro:
-                    _t(fig, LEFT, cur.take(13), line, fontsize=8.5, va="top", color="#333333")
-            cur.take(8)
-            if not page_rows:
-                _t(fig, LEFT, cur.take(14), empty, fontsize=9, va="top")
-                return
-            top = cur.y
-            fig.add_artist(Rectangle((LEFT, top - head_pts * PT), RIGHT - LEFT, head_pts * PT,
-                                     transform=fig.transFigure, facecolor="#E4EAF0", lw=0))
-            for col, x0, x1 in zip(columns, xs, xs[1:], strict=False):
-                hx, ha = _anchor(col, x0, x1)
-                _t(fig, hx, top - 3 * PT, col.header, fontsize=TABLE_FONT, color="#1F3B57",
-                   va="top", ha=ha, linespacing=1.15)
-            y = top - head_pts * PT
-            for i, row in enumerate(page_rows):
-                h = row_pts(row) * PT
-                if row.shade or i % 2 == 1:
-                    fig.add_artist(Rectangle(
-                        (LEFT, y - h), RIGHT - LEFT, h, transform=fig.transFigure, lw=0,
-                        facecolor="#FFF0E6" if row.shade else "#F6F8FA"))
-                for col, x0, x1, cell in zip(columns, xs, xs[1:], row.cells, strict=False):
-                    hx, ha = _anchor(col, x0, x1)
-                    # Baseline, not top: cells with and without capitals line up.
-                    _t(fig, hx, y - (2.5 + TABLE_FONT * 0.95) * PT, cell, fontsize=TABLE_FONT,
-                       va="baseline", ha=ha, linespacing=1.15)
-                n_main = max(cell.count("\n") + 1 for cell in row.cells)
-                for k, line in enumerate(row.extra):
-                    _t(fig, xs[1] + PAD_PX / 2 / c.A4_PX[0],
-                       y - (2.5 + TABLE_FONT * 0.95 + (n_main + k) * LINE_PT) * PT, line,
-                       fontsize=TABLE_FONT, va="baseline", style="italic", color="#333333")
-                y -= h
-
-        return draw
-
-    return [make(i, p) for i, p in enumerate(pages)]
-
-
-# --------------------------------------------------------------------------- text pages
-
-
-@dataclass
-class Block:
-    kind: str  # "h" heading, "p" paragraph, "kv" label/value, "mono" monospaced, "gap"
-    text: str = ""
-    label: str = ""
-
-
-def text_pages(title: str, blocks: Sequence[Block]) -> list[PageFn]:
-    """Flowing text (headings, paragraphs, label: value lines), paginated."""
-    items: list[tuple[str, str, str, float]] = []  # kind, label, text, points
-    for b in blocks:
-        if b.kind == "h":
-            items.append(("h", "", b.text, 22))
-        elif b.kind == "gap":
-            items.append(("gap", "", "", 6))
-        elif b.kind == "kv":
-            lines = textwrap.wrap(b.text, 92) or ["—"]
-            for i, line in enumerate(lines):
-                items.append(("kv", b.label if i == 0 else "", line, 12))
-        elif b.kind == "mono":
-            for line in textwrap.wrap(b.text, 100) or [""]:
-                items.append(("mono", b.label, line, 12))
-        else:
-            for line in textwrap.wrap(b.text, 118) or [""]:
-                items.append(("p", "", line, 12))
-    room_first = (0.975 - BOTTOM) / PT - 34
-    pages: list[list[tuple[str, str, str, float]]] = [[]]
-    used = 0.0
-    for item in items:
-        keep = 36 if item[0] == "h" else 0  # a heading never ends a page
-        if used + item[3] + keep > room_first and pages[-1]:
-            pages.append([])
-            used = 0.0
-            if item[0] == "gap":
-                continue
-        pages[-1].append(item)
-        used += item[3]
-
-    def make(index: int, page_items: list[tuple[str, str, str, float]]) -> PageFn:
-        def draw(fig: Figure) -> None:
-            cur = Cursor()
-            label = title if index == 0 else f"{title} (continued)"
-            _t(fig, LEFT, cur.take(26), label, fontsize=14, fontweight="bold", va="top")
-            cur.take(8)
-            for kind, lab, text, pts in page_items:
-                y = cur.take(pts)
-                if kind == "h":
-                    _t(fig, LEFT, y - 8 * PT, text, fontsize=10.5, fontweight="bold", va="top",
-                             color="#1F3B57")
-                elif kind == "kv":
-                    _t(fig, LEFT, y, lab, fontsize=8.5, va="top", color=c.GREY)
-                    _t(fig, LEFT + 0.2, y, text, fontsize=8.5, va="top")
-                elif kind == "mono":
-                    if lab:
-                        _t(fig, LEFT, y, lab, fontsize=8.5, va="top", color=c.GREY)
-                    _t(fig, LEFT + 0.2 if lab else LEFT, y, text, fontsize=8,
-                             family="DejaVu Sans Mono", va="top")
-                elif kind == "p":
-                    _t(fig, LEFT, y, text, fontsize=8.5, va="top")
-
-        return draw
-
-    return [make(i, p) for i, p in enumerate(pages)]

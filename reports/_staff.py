@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,9 +13,11 @@ from matplotlib.figure import Figure
 
 from chat_review.analysis.findings import Burst, Findings, StaffContact
 
+from . import _charts
 from . import _common as c
+from . import _document as doc
 from . import _draw as d
-from . import _pages as p
+from . import _words as w
 from .context import ReportContext
 
 # Parents get colours that are not the in-hours blue or out-of-hours vermillion.
@@ -70,7 +73,7 @@ def key_figures(sd: StaffData) -> list[tuple[str, str]]:
         ("Parents", c.fmt_int(len(sd.parents))),
         ("Bursts at staff", c.fmt_int(len(sd.bursts))),
         (f"Busiest day ({busiest[1]} contacts)" if busiest else "Busiest day",
-         c.fmt_date(busiest[0]) if busiest else "—"),
+         w.day(busiest[0]) if busiest else "—"),
     ]
 
 
@@ -134,12 +137,19 @@ def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str,
         return
     d.figure_boxes(fig, cur, key_figures(sd))
     bands = d._charts_area(cur, [1.0, 0.8, 1.1], gaps=0.072)
+    (b0, h0), (b1, h1), (b2, h2) = bands
+    over_time(fig.add_axes([d.LEFT + 0.05, b0, d.RIGHT - d.LEFT - 0.05, h0]), findings, sd)
+    by_hour(fig.add_axes([d.LEFT + 0.05, b1, d.RIGHT - d.LEFT - 0.05, h1]), findings, sd)
+    ax = fig.add_axes([d.LEFT + 0.25, b2, d.RIGHT - d.LEFT - 0.25, h2])
+    per_parent(ax, sd)
+    ax.set_title("Out-of-hours contacts per parent", loc="left",
+                 x=-(0.25 - 0.0) / (d.RIGHT - d.LEFT - 0.25))
+
+
+def over_time(ax: Any, findings: Findings, sd: StaffData, title: bool = True) -> None:
+    """Contacts per day (or week), stacked by parent."""
     groups = _groups(sd)
     colours = PARENT_COLOURS[: len(groups)]  # the sixth, grey, is the "Other" group's
-
-    # 1. over time, stacked by parent
-    (b0, h0) = bands[0]
-    ax = fig.add_axes([d.LEFT + 0.05, b0, d.RIGHT - d.LEFT - 0.05, h0])
     frame, ylabel, width = _by_day(sd, _period(findings, sd))
     x = d.mdates.date2num(frame.index.to_pydatetime()) + width / 2
     bottom = np.zeros(len(frame))
@@ -154,37 +164,39 @@ def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str,
     ax.yaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
     ax.grid(axis="y", color="#E5E5E5", lw=0.6)
     ax.set_axisbelow(True)
-    ax.set_title("Contacts over time", loc="left")
+    if title:
+        ax.set_title("Contacts over time", loc="left")
     _legend(ax)
 
-    # 2. by hour of day, working hours shaded
-    (b1, h1) = bands[1]
-    ax = fig.add_axes([d.LEFT + 0.05, b1, d.RIGHT - d.LEFT - 0.05, h1])
+
+def by_hour(ax: Any, findings: Findings, sd: StaffData, title: bool = True) -> None:
+    """Contacts by hour of day, in the in-hours blue inside weekday working hours and the
+    out-of-hours vermillion outside them (weekend and holiday contacts are out of hours at
+    any hour: the note says so)."""
     wh = c.working_hours(findings.calendar) or {}
     spans = [s for day in range(5) for s in wh.get(day, [])]
-    if spans:
-        a = min(s[0] for s in spans)
-        b = max(s[1] for s in spans)
-        ax.axvspan(a - 0.5, b - 0.5, color="#E8F1F8", zorder=0, lw=0)
-        ax.text(a - 0.4, 1.0, "weekday working hours", transform=ax.get_xaxis_transform(),
-                va="top", fontsize=7, color=c.IN_HOURS)
-    bottom = np.zeros(24)
-    for (_label, xs), colour in zip(groups, colours, strict=True):
-        hours = np.sum([np.asarray(xx.by_hour[:24], float) for xx in xs], axis=0)
-        ax.bar(np.arange(24), hours, bottom=bottom, color=colour, width=0.8, lw=0)
-        bottom += hours
+    hours = np.sum([np.asarray(xx.by_hour[:24], float) for xx in sd.contacts], axis=0) \
+        if sd.contacts else np.zeros(24)
+    inside = np.zeros(24, bool)
+    for a, b in spans:
+        inside |= (np.arange(24) >= int(a)) & (np.arange(24) < int(np.ceil(b)))
+    ax.bar(np.arange(24)[inside], hours[inside], color=c.IN_HOURS, width=0.8, lw=0,
+           label="Within weekday working hours")
+    ax.bar(np.arange(24)[~inside], hours[~inside], color=c.OUT_HOURS, width=0.8, lw=0,
+           label="Outside working hours")
     ax.set_xticks(range(24), [f"{h:02d}" for h in range(24)])
     ax.set_xlim(-0.6, 23.6)
     ax.yaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: c.fmt_int(v)))
     ax.set_ylabel("Contacts (all days)")
-    ax.set_xlabel("Hour of day (phone's local time); weekends and holidays count as out of "
-                  "hours at any hour")
-    ax.set_title("Contacts by hour of day", loc="left")
+    ax.set_xlabel("Hour of day (phone's clock); at weekends and on holidays every hour is "
+                  "out of hours")
+    if title:
+        ax.set_title("Contacts by hour of day", loc="left")
+    _legend(ax)
 
-    # 3. per parent, out of hours vs in hours
-    (b2, h2) = bands[2]
-    ax = fig.add_axes([d.LEFT + 0.25, b2, d.RIGHT - d.LEFT - 0.25, h2])
+
+def per_parent(ax: Any, sd: StaffData) -> None:
     per: dict[str, list[int]] = {}
     for xx in sd.contacts:
         tot = per.setdefault(xx.sender, [0, 0])
@@ -197,49 +209,128 @@ def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str,
                      sum(v[1] for _, v in ranked[10:])))
     d.out_of_hours_bars(ax, rows)
     ax.set_xlabel("Contacts")
-    ax.set_title("Out-of-hours contacts per parent", loc="left",
-                 x=-(0.25 - 0.0) / (d.RIGHT - d.LEFT - 0.25))
     _legend(ax)
 
 
-def contact_pages(findings: Findings, sd: StaffData) -> list[d.PageFn]:
+def _late_hours(findings: Findings) -> list[int]:
+    """Hours of the day that start inside the late-evening window (by_hour is hourly)."""
+    a, b = (int(x.split(":")[0]) for x in w.late_window(findings))
+    return [h for h in range(24) if (a <= h < b if a < b else h >= a or h < b)]
+
+
+def contact_blocks(findings: Findings, sd: StaffData) -> list[doc.Block]:
     src = c.source_numbers(findings)
-    cols = [
-        d.Column("Parent", 24, flex=True), d.Column("How", 7), d.Column("Contacts", 7, "right"),
-        d.Column("Out of\nhours", 6, "right"), d.Column("Out of\nhours %", 6, "right"),
-        d.Column("Days with\ncontact", 7, "right"), d.Column("Busiest day", 12),
-        d.Column("Late evening\n(20:00–07:00)", 9, "right"), d.Column("Chats", 6),
-    ]
+    late_hours = _late_hours(findings)
+    a, b = w.late_window(findings)
     rows = []
-    for x in sd.contacts:
+    for x in sd.contacts[:doc.MAX_SENDER_ROWS]:
         busiest = max(x.by_day.items(), key=lambda kv: (kv[1], kv[0])) if x.by_day else None
-        late = sum(x.by_hour[h] for h in (*range(20, 24), *range(0, 7)) if h < len(x.by_hour))
-        rows.append(d.Row([
-            c.truncate(x.sender, 32),
-            "1:1 chat" if x.mode == "direct" else "named in group" if x.mode == "mention"
-            else x.mode,
-            c.fmt_int(x.contacts), c.fmt_int(x.out_of_hours),
-            c.fmt_pct(x.out_of_hours / x.contacts if x.contacts else 0),
-            c.fmt_int(len(x.by_day)),
-            f"{c.fmt_date(busiest[0])} ({busiest[1]})" if busiest else "—",
-            c.fmt_int(late), ", ".join(src.get(s, "?") for s in x.sources),
-        ]))
-    intro = [
-        f"Every parent who wrote to {c.truncate(sd.staff, 40)} in a 1:1 chat, or named them in a "
-        "group chat, in the consented period; most contacts first.",
-        "Chat numbers refer to the export list on the method page.",
+        late = sum(x.by_hour[h] for h in late_hours if h < len(x.by_hour))
+        rows.append([
+            x.sender, HOW.get(x.mode, x.mode), c.fmt_int(x.contacts),
+            f"{c.fmt_int(x.out_of_hours)} "
+            f"({c.fmt_pct(x.out_of_hours / x.contacts if x.contacts else 0)})",
+            c.fmt_int(late), c.fmt_int(len(x.by_day)),
+            f"{w.day(busiest[0])} ({c.fmt_int(busiest[1])})" if busiest else "—",
+            ", ".join(src.get(s, "?") for s in x.sources),
+        ])
+    staff = sd.staff
+    return [
+        {"kind": "title", "text": f"Contact with {staff} per parent"},
+        doc.lead(f"Every parent who wrote to {staff} in a one-to-one chat, or named them in a "
+              "group chat, in the consented period; most contacts first. Late evening is "
+              f"{a}–{b}, counted by the hour. Chat numbers refer to the list of exports in the "
+              "method section."),
+        *doc.more(min(len(sd.contacts), doc.MAX_SENDER_ROWS), len(sd.contacts), "parents"),
+        doc.table(["Parent", "How", "Contacts", "Out of hours", "Late evening", "Days",
+                   "Busiest day", "Chats"], [2.4, 1.6, 1, 1.4, 1, 0.8, 1.8, 0.8], "llrrrrll",
+                  rows),
     ]
-    return d.table_pages(f"Contact with {c.truncate(sd.staff, 40)} per parent", intro, cols,
-                         rows, "No contact.")
 
 
-def staff_pages(findings: Findings, ctx: ReportContext, staff: str) -> list[d.PageFn]:
+HOW = {"direct": "to them (1:1 chat)", "mention": "about them (named in a group)"}
+
+
+def headline(x: list[StaffContact], staff: str) -> str:
+    """"Parent A sent 12 of 15 messages to Mrs Okafor outside working hours (80%)."""
+    sender = x[0].sender
+    parts = []
+    for mode in ("direct", "mention"):
+        mine = [y for y in x if y.mode == mode]
+        if not mine:
+            continue
+        total = sum(y.contacts for y in mine)
+        ooh = sum(y.out_of_hours for y in mine)
+        what = (f"messages to {staff} in a one-to-one chat" if mode == "direct" else
+                f"group messages naming {staff}")
+        what = what.replace("messages", "message", 1) if total == 1 else what
+        parts.append(f"{c.fmt_int(ooh)} of {c.fmt_int(total)} {what} were sent outside "
+                     f"working hours ({c.fmt_pct(ooh / total if total else 0)})")
+    return f"{sender}: " + "; ".join(parts) + "."
+
+
+def staff_blocks(findings: Findings, ctx: ReportContext, staff: str,
+                 charts: dict[str, tuple[str, str, str]]) -> list[doc.Block]:
     sd = staff_data(findings, staff)
-    pages: list[d.PageFn] = [lambda fig: staff_page(fig, findings, ctx, staff, sd)]
-    if sd.contacts:
-        pages += contact_pages(findings, sd)
-        sub = dataclasses.replace(findings, bursts=sd.bursts)
-        pages += p.burst_pages(sub, f"Bursts at staff in chats with {c.truncate(staff, 30)}",
-                               shade_at_staff=False)
-    pages += d.text_pages("Method and provenance", p.method_blocks(findings, ctx))
-    return pages
+    blocks: list[doc.Block] = [{"kind": "title", "text": f"Contact with {staff}"},
+                               {"kind": "meta", "rows": doc.meta_rows(findings, ctx)}]
+    blocks += doc.warnings_block(findings)
+    if not sd.contacts:
+        blocks += [doc.h2(f"No contact with {staff} in the consented period"),
+                   doc.p("None of the consented messages was sent to this member of staff in a "
+                         "one-to-one chat or named them in a group. Check the spelling of the "
+                         "staff name if this is unexpected.")]
+        return blocks + doc.method_blocks(findings, ctx)
+    by_sender: dict[str, list[StaffContact]] = {}
+    for x in sd.contacts:
+        by_sender.setdefault(x.sender, []).append(x)
+    ranked = sorted(by_sender.values(),
+                    key=lambda xs: (-sum(y.out_of_hours for y in xs), xs[0].sender))
+    lines = [headline(xs, staff) for xs in ranked[:5]]
+    blocks += [doc.h2("In brief"), {"kind": "list", "items": lines}]
+    if len(ranked) > 5:
+        blocks.append(doc.note(f"And {w.plural(len(ranked) - 5, 'more parent')}: see the "
+                               "table."))
+    blocks += [
+        {"kind": "figures", "items": key_figures(sd)},
+        doc.note("Only messages to or about this member of staff are counted here: messages "
+                 "in a one-to-one chat with them (to them) and group messages that name them "
+                 "(about them). System events are not counted."),
+        doc.h2("What the words mean here"),
+        {"kind": "terms", "items": w.definitions(findings)[:5]},
+        {"kind": "break"}, {"kind": "title", "text": "Charts"},
+    ]
+    blocks += _charts.figure_blocks(charts)
+    blocks += contact_blocks(findings, sd)
+    sub = dataclasses.replace(findings, bursts=sd.bursts)
+    blocks += doc.burst_blocks(sub, f"Bursts at staff in chats with {staff}")
+    return blocks + doc.method_blocks(findings, ctx)
+
+
+def staff_charts(findings: Findings, staff: str) -> dict[str, tuple[str, str, str]]:
+    sd = staff_data(findings, staff)
+    if not sd.contacts:
+        return {}
+    out: dict[str, tuple[str, str, str]] = {}
+    with d.style():
+        fig = _charts._figure(2.8)
+        over_time(fig.add_axes([0.085, 0.14, 0.9, 0.72]), findings, sd, title=False)
+        parents = ", ".join(label for label, _ in _groups(sd))
+        out["chart-over-time"] = (_charts.svg(fig), "Contacts over time",
+                                  f"Bar chart of contacts with {staff} over time, stacked by "
+                                  f"parent ({parents}).")
+        fig = _charts._figure(2.6)
+        by_hour(fig.add_axes([0.085, 0.2, 0.9, 0.66]), findings, sd, title=False)
+        hours = np.sum([np.asarray(x.by_hour[:24], int) for x in sd.contacts], axis=0)
+        out["chart-by-hour"] = (_charts.svg(fig), "Contacts by hour of day",
+                                f"Bar chart of contacts with {staff} by hour of day; the "
+                                f"busiest hour is {int(hours.argmax()):02d}:00 with "
+                                f"{w.plural(int(hours.max()), 'contact')}.")
+        n = min(len(sd.parents), 11)
+        h = 0.9 + 0.26 * n
+        fig = _charts._figure(h)
+        per_parent(fig.add_axes([0.3, 0.5 / h, 0.62, 1 - 0.85 / h]), sd)
+        out["chart-per-parent"] = (_charts.svg(fig), "Out-of-hours contacts per parent",
+                                   f"Bar chart of out-of-hours contacts with {staff} per "
+                                   "parent, most first; the table gives the numbers.")
+    return out

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-DEFAULT_TITLE = "Chat review — incident summary"
+DEFAULT_TITLE = "Chat review summary"
 
 
 def report_time(now: datetime | None = None) -> datetime:

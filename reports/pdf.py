@@ -1,10 +1,11 @@
-"""The multi-page incident summary as PDF (A4 portrait).
+"""The report as PDF (A4 portrait), typeset by Typst from `_document`'s blocks.
 
-Pages: 1 summary (as the PNG); per-sender table; bursts; messages flagged for a human look
-(excerpts only when `ctx.excerpts`); method and provenance. Every page carries the consent
-footer and "Page n of N". Metadata: Title, Subject, Creator "chat-review VERSION", and
-CreationDate/ModDate from `ctx.generated_at` (which follows SOURCE_DATE_EPOCH), so equal
-inputs give byte-identical files.
+Page 1 in words (headlines per person, key figures, definitions); one page of charts; the
+senders, bursts per sender and review flags per sender and category, each with a bounded number
+of rows; the method and provenance. At most a dozen pages whatever the chat: the complete
+lists are in the JSON and the details CSV. Tagged PDF/UA-1 with /Lang en-GB, the title shown
+by viewers, alt text on every chart; CreationDate from `ctx.generated_at` (which follows
+SOURCE_DATE_EPOCH), so equal inputs give byte-identical files.
 """
 
 from __future__ import annotations
@@ -17,9 +18,30 @@ if TYPE_CHECKING:
     from .context import ReportContext
 
 
-def render_pdf(findings: Findings, ctx: ReportContext) -> bytes:
-    """The incident summary as PDF bytes; the staff view when `ctx.staff_focus` is set."""
-    from . import _pages
+def subject(findings: Findings, ctx: ReportContext) -> str:
+    chats = ", ".join(s.name for s in findings.sources) or "no export"
+    return f"Chat review summary for {chats} under consent {ctx.consent_label}"
 
-    pages, subject = _pages.report_pages(findings, ctx)
-    return _pages.write_pdf(pages, ctx, subject)
+
+def render_pdf(findings: Findings, ctx: ReportContext) -> bytes:
+    """The report as PDF bytes; the staff view when `ctx.staff_focus` is set."""
+    if ctx.staff_focus:
+        from .staff import render_staff_pdf
+
+        return render_staff_pdf(findings, ctx, ctx.staff_focus)
+    from . import _charts, _typst
+    from . import _common as c
+    from . import _document as doc
+
+    blocks = doc.summary_blocks(findings, ctx)
+    charts: dict[str, tuple[str, str, str]] = {}
+    if c.has_messages(findings):
+        charts = _charts.incident_charts(findings)
+        blocks += [{"kind": "break"}, {"kind": "title", "text": "Charts"},
+                   *_charts.figure_blocks(charts)]
+        blocks += doc.sender_blocks(findings)
+        blocks += doc.burst_blocks(findings)
+        blocks += doc.flag_blocks(findings, ctx.excerpts)
+    blocks += doc.method_blocks(findings, ctx)
+    data = doc.document(ctx, subject(findings, ctx), blocks)
+    return _typst.compile_pdf(data, _charts.chart_inputs(charts), ctx.generated_at)

@@ -31,11 +31,15 @@ def render_staff_png(findings: Findings, ctx: ReportContext, staff_name: str) ->
 
 
 def render_staff_pdf(findings: Findings, ctx: ReportContext, staff_name: str) -> bytes:
-    """Summary page, per-parent table, bursts at staff, method and provenance."""
-    from . import _pages, _staff
+    """Page 1 in words, the charts, a per-parent table, bursts at staff, the method."""
+    from . import _charts, _staff, _typst
+    from . import _document as doc
 
-    return _pages.write_pdf(_staff.staff_pages(findings, ctx, staff_name), ctx,
-                            _staff.subject(ctx, staff_name))
+    charts = _staff.staff_charts(findings, staff_name)
+    blocks = _staff.staff_blocks(findings, ctx, staff_name, charts)
+    data = doc.document(ctx, _staff.subject(ctx, staff_name), blocks)
+    data["title"] = f"Contact with {staff_name}"
+    return _typst.compile_pdf(data, _charts.chart_inputs(charts), ctx.generated_at)
 
 
 def render_staff_summary(findings: Findings, ctx: ReportContext, staff_name: str) -> str:

@@ -32,6 +32,28 @@ def pdf_text(data: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
 
 
+def alt_texts(data: bytes) -> list[str]:
+    """Every /Alt in the PDF's structure tree (the charts' descriptions)."""
+    found: list[str] = []
+
+    def walk(node, depth=0):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if depth > 40:
+            return
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            if kids is not None:
+                walk(kids, depth + 1)
+        elif isinstance(node, list):
+            for k in node:
+                walk(k, depth + 1)
+
+    walk(PdfReader(io.BytesIO(data)).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
 def non_white_share(data: bytes) -> float:
     img = Image.open(io.BytesIO(data)).convert("L")
     hist = img.histogram()
@@ -126,7 +148,7 @@ def test_pdf_text_has_consent_id_full_sha_and_key_figures(small, small_pdf):
     assert SHA_A in text.replace(" ", "").replace("\n", "")
     assert f"{f.total_messages:,}" in text
     assert f"{f.out_of_hours_messages:,}" in text
-    assert "Bursts" in text and "Flagged for review" in text
+    assert "Bursts of messages" in text and "Messages flagged for review" in text
 
 
 def test_pdf_summary_page_shows_short_sha_and_consent_footer(small_pdf):
@@ -140,7 +162,8 @@ def test_pdf_metadata_has_title_subject_and_creator(small, small_pdf):
     meta = PdfReader(io.BytesIO(small_pdf)).metadata
     assert meta.title == ctx.title
     assert "#12" in meta.subject
-    assert meta.creator == f"chat-review {ctx.tool_version}"
+    assert meta.author == f"chat-review {ctx.tool_version}"
+    assert meta.creator.startswith("Typst")
 
 
 def test_every_pdf_page_is_numbered_n_of_total(small_pdf):
@@ -157,9 +180,8 @@ def test_pdf_pages_are_a4_portrait(small_pdf):
 
 
 def test_pdf_method_page_has_working_hours_date_order_and_consent_record(small_pdf):
-    method = "\n".join(pdf_text(small_pdf)[-2:])
-    assert "Monday–Thursday: 08:00–18:00" in method
-    assert "Friday: 08:00–16:30" in method
+    method = " ".join("\n".join(pdf_text(small_pdf)[-2:]).split())
+    assert "Working hours are Monday–Thursday 08:00–18:00 and Friday 08:00–16:30" in method
     assert "Autumn half term" in method
     assert "day above 12 on line 4" in method
     assert "R. Patel (headteacher)" in method
@@ -219,11 +241,12 @@ def test_big_fixture_png_is_a4_and_busy(big):
     assert non_white_share(png) > 0.15
 
 
-def test_big_fixture_lists_every_sender_in_the_pdf(big):
+def test_big_fixture_lists_thirty_senders_and_sums_the_rest(big):
     f, _, _, pdf = big
     text = "\n".join(pdf_text(pdf)).replace("\n", " ")
-    missing = [s.sender for s in f.senders if s.sender[:8] not in text]
+    missing = [s.sender for s in f.senders[:30] if s.sender[:8] not in text]
     assert missing == []
+    assert "Other (30 senders)" in text
 
 
 def test_big_fixture_pdf_has_both_full_hashes(big):
@@ -234,12 +257,7 @@ def test_big_fixture_pdf_has_both_full_hashes(big):
 
 def test_big_fixture_uses_weekly_bins_and_says_so(big):
     _, _, _, pdf = big
-    assert "weekly bins" in pdf_text(pdf)[0]
-
-
-def test_big_fixture_sums_senders_beyond_the_top_ten(big):
-    _, _, _, pdf = big
-    assert "Other (50 senders)" in pdf_text(pdf)[0]
+    assert any("messages per week" in a for a in alt_texts(pdf))
 
 
 # --------------------------------------------------------------------------- JSON
@@ -316,7 +334,7 @@ def test_staff_png_is_a4(small):
 def test_staff_pdf_names_the_staff_member_and_each_parent(small):
     f, ctx = small
     text = "\n".join(pdf_text(render_staff_pdf(f, ctx, "Mrs Ellis")))
-    assert "Out-of-hours contact with Mrs Ellis" in text
+    assert "Contact with Mrs Ellis" in text
     for x in f.staff_contact:
         assert x.sender in text
 
@@ -324,7 +342,7 @@ def test_staff_pdf_names_the_staff_member_and_each_parent(small):
 def test_staff_focus_in_context_renders_the_staff_view(small):
     f, _ = small
     data = render_pdf(f, make_context(f, staff_focus="Mrs Ellis"))
-    assert "Out-of-hours contact with Mrs Ellis" in pdf_text(data)[0]
+    assert "Contact with Mrs Ellis" in pdf_text(data)[0]
 
 
 def test_staff_view_without_contact_says_so(small):
@@ -389,5 +407,6 @@ def test_summary_header_shows_every_consent_and_stays_on_the_page():
     ctx.consents[1]["purpose"] = long.replace("autumn", "spring")
     assert _summary_texts_outside_the_page(f, ctx) == []
     page1 = pdf_text(render_pdf(f, ctx))[0]
-    assert "#12, #14" in page1
-    assert "…" in page1  # the purposes were shortened, visibly
+    flat = " ".join(page1.split())
+    assert "#12 (Concerns about repeated" in flat and "#14 (Concerns about repeated" in flat
+    assert "after the spring term review meeting" in flat  # wrapped, not cut

@@ -62,5 +62,5 @@ def test_no_name_in_staff_view(pseudo):
     f, ctx = pseudo
     reader = PdfReader(io.BytesIO(render_staff_pdf(f, ctx, "Staff 1")))
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
-    assert "Out-of-hours contact with Staff 1" in text
+    assert "Contact with Staff 1" in text
     assert leaks(text + render_staff_summary(f, ctx, "Staff 1")) == []

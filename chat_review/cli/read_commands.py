@@ -196,18 +196,10 @@ def analyse(
     if staff_name is not None:
         staff_name = _roster_name(config, staff_name)
 
-    from chat_review.render_ahead import RenderAhead
-
-    drawing = any(kind in ("png", "pdf") for kind, _ in outputs)
-    ahead = RenderAhead.start() if drawing else None
     run = AnalyseRun(
         home, pairs, outputs, config, force, staff_name, excerpts, pseudonymise, date_order, quiet
     )
-    try:
-        _analyse_and_write(run, ahead)
-    finally:
-        if ahead is not None:
-            ahead.close()
+    _analyse_and_write(run)
 
 
 @dataclass
@@ -230,7 +222,7 @@ class AnalyseRun:
         return [path for path, _ in self.pairs]
 
 
-def _analyse_and_write(run: AnalyseRun, ahead: Any) -> None:
+def _analyse_and_write(run: AnalyseRun) -> None:
     """Gate, read, analyse, log, then render and write each output (see `analyse`)."""
     from chat_review.analysis import analyse as analyse_chats
     from chat_review.pipeline import consent_dicts, log_analysis, open_chats, write_outputs
@@ -254,7 +246,9 @@ def _analyse_and_write(run: AnalyseRun, ahead: Any) -> None:
     )
     if not run.quiet:
         click.echo(_summary(findings, ctx), nl=False)
-    rendered = _render(findings, ctx, [kind for kind, _ in run.outputs], ahead)
+    from chat_review.reports import render_outputs
+
+    rendered = render_outputs(findings, ctx, [kind for kind, _ in run.outputs])
     written = write_outputs(
         run.home, sorted({o.grant.consent_id for o in opened}),
         [(kind, path, rendered[kind]) for kind, path in run.outputs],
@@ -262,20 +256,6 @@ def _analyse_and_write(run: AnalyseRun, ahead: Any) -> None:
     )
     for path, digest in written:
         click.echo(f"Wrote {path} (SHA-256 {digest[:12]}).", err=run.quiet)
-
-
-def _render(findings: Any, ctx: Any, kinds: list[str], ahead: Any) -> dict[str, bytes]:
-    """All requested outputs; with a render worker, it draws the PDF while this process draws
-    the rest (see `chat_review.render_ahead`)."""
-    from chat_review.reports import render_outputs
-
-    if ahead is None or not kinds:
-        return render_outputs(findings, ctx, kinds)
-    remote = ["pdf"] if "pdf" in kinds else ["png"]
-    ahead.submit(findings, ctx, remote)
-    rendered = render_outputs(findings, ctx, [k for k in kinds if k not in remote])
-    rendered.update(ahead.collect())
-    return rendered
 
 
 def _roster_name(config, name: str) -> str:
