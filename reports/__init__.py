@@ -14,8 +14,9 @@ files atomically and audits them):
 - `reports.text.render_summary(findings, ctx) -> str`
 - `reports.staff.render_staff_png / render_staff_pdf / render_staff_summary(findings, ctx,
   staff_name)` (also reached through `ctx.staff_focus` in `render_png` / `render_pdf`)
+- `reports.details.render_details_csv(findings, ctx) -> bytes`: every burst and flag (CSV)
 - `reports.render_outputs(findings, ctx, kinds) -> dict[str, bytes]`: several of "json", "png",
-  "pdf" at once. Same bytes as the single renderers.
+  "pdf", "csv" (the details CSV) at once. Same bytes as the single renderers.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ if TYPE_CHECKING:
 
 __all__ = ["ReportContext", "render_outputs"]
 
-KINDS = frozenset({"json", "png", "pdf"})
+KINDS = frozenset({"json", "png", "pdf", "csv"})
 
 
 def render_outputs(findings: Findings, ctx: ReportContext, kinds: Iterable[str]
                    ) -> dict[str, bytes]:
-    """The asked-for outputs as {kind: bytes}; kinds from "json", "png", "pdf".
+    """The asked-for outputs as {kind: bytes}; kinds from "json", "png", "pdf", "csv".
 
     Honours `ctx.staff_focus` like `render_png` and
     `render_pdf`; the bytes equal theirs.
@@ -57,4 +58,8 @@ def render_outputs(findings: Findings, ctx: ReportContext, kinds: Iterable[str]
         from .pdf import render_pdf
 
         out["pdf"] = render_pdf(findings, ctx)
+    if "csv" in wanted:
+        from .details import render_details_csv
+
+        out["csv"] = render_details_csv(findings, ctx)
     return out

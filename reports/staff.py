@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import _common as c
+from . import _words as w
 
 if TYPE_CHECKING:
     from chat_review.analysis.findings import Findings
@@ -46,11 +47,12 @@ def render_staff_summary(findings: Findings, ctx: ReportContext, staff_name: str
     """Terminal text for the staff view (<= 100 columns)."""
     contacts = sorted((x for x in findings.staff_contact if x.staff == staff_name),
                       key=lambda x: (-x.out_of_hours, -x.contacts, x.sender))
-    title = f"Out-of-hours contact with {staff_name}"
+    title = f"Contact with {staff_name}"
     out = [c.truncate(title, 100), "=" * min(len(title), 100),
-           f"Period: {c.period_text(findings)}", f"Consent: {ctx.consent_label}"]
-    for w in c.all_warnings(findings):
-        out.append(c.truncate("! " + w, 100))
+           f"Period: {w.period(findings)}",
+           c.truncate(f"Consent: {w.consents_text(ctx.consents)}", 100)]
+    for warning in c.all_warnings(findings):
+        out.append(c.truncate("! " + warning, 100))
     if not contacts:
         out += ["", f"No contact with {staff_name} in the consented period."]
         return "\n".join(out) + "\n"
@@ -59,9 +61,10 @@ def render_staff_summary(findings: Findings, ctx: ReportContext, staff_name: str
     out += ["", f"Contacts: {c.fmt_int(total)}, of which out of working hours: "
                 f"{c.fmt_int(ooh)} ({c.fmt_pct(ooh / total if total else 0)})", ""]
     for x in contacts[:15]:
-        how = "1:1 chat" if x.mode == "direct" else "named in group"
-        out.append(f"  {c.truncate(x.sender, 36):<36}  {how:<15} {c.fmt_int(x.contacts):>6} "
-                   f"contacts, {c.fmt_int(x.out_of_hours):>6} out of hours")
+        how = "to them, 1:1" if x.mode == "direct" else "about them"
+        out.append(f"  {c.truncate(x.sender, 36):<36}  {how:<13} "
+                   f"{w.plural(x.contacts, 'contact'):>14}, "
+                   f"{c.fmt_int(x.out_of_hours):>6} out of hours")
     if len(contacts) > 15:
-        out.append(f"  … {len(contacts) - 15} more in the PDF report.")
+        out.append(f"  … {c.fmt_int(len(contacts) - 15)} more in the PDF report.")
     return "\n".join(out) + "\n"

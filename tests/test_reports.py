@@ -317,8 +317,9 @@ def test_summary_says_when_there_are_no_bursts_or_flags():
 def test_summary_caps_long_lists_and_points_to_the_pdf(big):
     f, ctx, _, _ = big
     text = render_summary(f, ctx)
-    assert f"the 10 largest shown; all {len(f.bursts)} are in the PDF report" in text
-    assert f"{len(f.flags) - 10} more in the PDF report." in text
+    assert (f"the 10 largest shown; the PDF summarises all {len(f.bursts):,} per sender, the "
+            "JSON lists them.") in text
+    assert f"{len(f.flags) - 10:,} more: grouped in the PDF report, listed in the JSON." in text
 
 
 # --------------------------------------------------------------------------- staff view

@@ -132,6 +132,8 @@ def _pairs(
 @click.option("--json", "json_path", type=OUTPUT, help="Write the findings as JSON.")
 @click.option("--png", "png_path", type=OUTPUT, help="Write the one-page summary as PNG.")
 @click.option("--pdf", "pdf_path", type=OUTPUT, help="Write the full report as PDF.")
+@click.option("--csv-details", "csv_path", type=OUTPUT,
+              help="Write every burst and flagged message as CSV (the PDF summarises them).")
 @click.option("--force", is_flag=True, help="Replace report files that already exist.")
 @click.option(
     "--staff",
@@ -161,6 +163,7 @@ def analyse(
     json_path: Path | None,
     png_path: Path | None,
     pdf_path: Path | None,
+    csv_path: Path | None,
     force: bool,
     staff_name: str | None,
     excerpts: bool,
@@ -174,8 +177,8 @@ def analyse(
     One chat:      chat-review analyse EXPORT --token TOKEN --pdf report.pdf
     Several chats: chat-review analyse --chat a.zip TOKEN_A --chat b.txt TOKEN_B
     Each chat is opened only with its own consent token; the first refusal stops the run.
-    Prints a summary; writes JSON, PNG and PDF on request. Every run and every file written
-    is recorded in the audit log with the file's SHA-256.
+    Prints a summary; writes JSON, PNG, PDF and the details CSV on request. Every run and
+    every file written is recorded in the audit log with the file's SHA-256.
     """
     from chat_review.config import load_config
     from chat_review.output_files import check_destination
@@ -184,11 +187,12 @@ def analyse(
     pairs = _pairs(export, token, chats)
     outputs = [
         (kind, path)
-        for kind, path in (("json", json_path), ("png", png_path), ("pdf", pdf_path))
+        for kind, path in (("json", json_path), ("png", png_path), ("pdf", pdf_path),
+                           ("csv", csv_path))
         if path is not None
     ]
     if len({p.resolve() for _, p in outputs}) != len(outputs):
-        raise click.UsageError("--json, --png and --pdf must be different files.")
+        raise click.UsageError("--json, --png, --pdf and --csv-details must be different files.")
     inputs = [path for path, _ in pairs]
     for _, path in outputs:
         check_destination(path, force=force, inputs=inputs)
