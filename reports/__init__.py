@@ -50,14 +50,25 @@ def render_outputs(findings: Findings, ctx: ReportContext, kinds: Iterable[str]
         from .json_report import render_json
 
         out["json"] = render_json(findings, ctx)
+    charts = None
+    if {"png", "pdf"} <= wanted:  # both show the same charts: draw them once
+        from . import _charts
+        from . import _common as c
+
+        if ctx.staff_focus:
+            from . import _staff
+
+            charts = _staff.staff_charts(findings, ctx.staff_focus)
+        elif c.has_messages(findings):
+            charts = _charts.incident_charts(findings)
     if "png" in wanted:
         from .png import render_png
 
-        out["png"] = render_png(findings, ctx)
+        out["png"] = render_png(findings, ctx, charts)
     if "pdf" in wanted:
         from .pdf import render_pdf
 
-        out["pdf"] = render_pdf(findings, ctx)
+        out["pdf"] = render_pdf(findings, ctx, charts)
     if "csv" in wanted:
         from .details import render_details_csv
 

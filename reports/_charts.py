@@ -6,6 +6,7 @@ Drawn by the same functions as the PNG summary (`_draw`), so both show the same 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -16,7 +17,8 @@ from . import _common as c
 from . import _draw as d
 from . import _words as w
 
-WIDTH_IN = 7.0  # the text width of an A4 page with the template's margins
+WIDTH_IN = 7.0  # drawn at about the text width of an A4 page with the template's margins
+TEXT_WIDTH_MM = 176.0
 
 
 def svg(fig: Figure) -> str:
@@ -24,6 +26,12 @@ def svg(fig: Figure) -> str:
     # No date and a fixed hash salt (RC): the same findings give the same SVG.
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return buf.getvalue().decode("utf-8")
+
+
+def height_mm(svg_text: str) -> float:
+    """The chart's height on the page at the text width (its SVG is WIDTH_IN wide)."""
+    m = re.search(r'height="([\d.]+)pt"', svg_text[:2000])
+    return float(m.group(1)) / 72 * 25.4 * TEXT_WIDTH_MM / (WIDTH_IN * 25.4) if m else 60.0
 
 
 def _figure(height_in: float) -> Figure:
@@ -67,17 +75,17 @@ def incident_charts(findings: Findings) -> dict[str, tuple[str, str, str]]:
     """{input name: (svg, caption, alt text)} for the charts page."""
     out: dict[str, tuple[str, str, str]] = {}
     with d.style():
-        fig = _figure(3.0)
-        d.timeline(fig, [0.085, 0.14, 0.9, 0.72], findings, title=None)
+        fig = _figure(2.05)
+        d.timeline(fig, [0.085, 0.17, 0.9, 0.66], findings, title=None)
         out["chart-timeline"] = (svg(fig), "Messages over time", timeline_alt(findings))
-        fig = _figure(2.8)
-        d.heatmap(fig, [0.07, 0.1, 0.92, 0.78], findings.weekday_hour, findings.calendar,
+        fig = _figure(2.2)
+        d.heatmap(fig, [0.07, 0.17, 0.92, 0.72], findings.weekday_hour, findings.calendar,
                   title=None, holiday_messages=holiday_total(findings))
         out["chart-heatmap"] = (svg(fig), "When messages were sent", heatmap_alt(findings))
         n = len(c.top_out_of_hours(findings.senders, 10))
-        fig = _figure(0.9 + 0.26 * n)
-        h = 0.9 + 0.26 * n
-        d.sender_bars(fig, [0.3, 0.5 / h, 0.62, 1 - 0.85 / h], findings, title=None)
+        h = 0.75 + 0.15 * n
+        fig = _figure(h)
+        d.sender_bars(fig, [0.3, 0.45 / h, 0.62, 1 - 0.72 / h], findings, title=None)
         out["chart-senders"] = (svg(fig), "Out-of-hours messages per sender (top ten)",
                                 senders_alt(findings))
     return out

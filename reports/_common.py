@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -19,12 +18,6 @@ SKY = "#56B4E9"
 PINK = "#CC79A7"
 YELLOW = "#F0E442"
 GREY = "#666666"
-SERIES = [OUT_HOURS, IN_HOURS, ACCENT, GREEN, PINK, SKY, YELLOW, "#000000"]
-
-# A4 portrait at 150 dpi: 1240 x 1754 px. Legible on screen, prints at native resolution.
-A4_DPI = 150
-A4_PX = (1240, 1754)
-A4_INCHES = (A4_PX[0] / A4_DPI, A4_PX[1] / A4_DPI)
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKLY_AFTER_DAYS = 120  # a longer period is drawn in weekly bins
@@ -50,32 +43,10 @@ def fmt_pct(share: float) -> str:
     return f"{share * 100:.0f}%" if share >= 0.01 or share == 0 else "<1%"
 
 
-def fmt_dt(value: datetime | pd.Timestamp | None) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    return pd.Timestamp(value).strftime("%a %d %b %Y %H:%M")
 
 
-def fmt_date(value: date | datetime | pd.Timestamp | str | None) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        return pd.Timestamp(value).strftime("%d %b %Y")
-    except (ValueError, TypeError):
-        return str(value)
 
 
-def fmt_iso(value: Any) -> str:
-    """An ISO string from the consent register, shown readably (date, and time if any)."""
-    if value in (None, ""):
-        return "—"
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        return str(value)
-    if ts.hour == ts.minute == ts.second == 0:
-        return ts.strftime("%d %b %Y")
-    return ts.strftime("%d %b %Y %H:%M") + (" UTC" if ts.tzinfo is not None else "")
 
 
 def sha_short(sha: str) -> str:
@@ -86,11 +57,6 @@ def has_messages(findings: Findings) -> bool:
     return findings.total_messages > 0 or any(s.messages for s in findings.senders)
 
 
-def period_text(findings: Findings) -> str:
-    p = findings.period
-    if p.start is None or p.end is None:
-        return "no messages"
-    return f"{fmt_date(p.start)} – {fmt_date(p.end)} ({p.days} days)"
 
 
 def source_numbers(findings: Findings) -> dict[str, str]:
@@ -118,15 +84,6 @@ def all_warnings(findings: Findings) -> list[str]:
     return out
 
 
-def key_figures(findings: Findings) -> list[tuple[str, str]]:
-    ooh = findings.out_of_hours_messages
-    return [
-        ("Messages", fmt_int(findings.total_messages)),
-        ("Senders", fmt_int(len(findings.senders))),
-        ("Out of working hours", f"{fmt_pct(findings.out_of_hours_share)} ({fmt_int(ooh)})"),
-        ("Bursts", fmt_int(len(findings.bursts))),
-        ("Flagged for review", fmt_int(len(findings.flags))),
-    ]
 
 
 def sender_label(s: SenderStats | str, is_staff: bool = False, width: int = 28) -> str:
@@ -253,54 +210,8 @@ def working_hours_text(calendar: dict[str, Any]) -> list[str]:
     return out
 
 
-def _plain(value: Any) -> str:
-    if isinstance(value, dict):
-        if {"from", "to"} <= set(value) or "name" in value:
-            name = value.get("name", "")
-            if "from" in value and value.get("from") == value.get("to"):
-                span = fmt_date(value.get("from"))
-            elif "from" in value:
-                span = f"{fmt_date(value.get('from'))} – {fmt_date(value.get('to'))}"
-            else:
-                span = fmt_date(value.get("date"))
-            return f"{name}: {span}" if name else span
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(_plain(v) for v in value) if value else "none"
-    return str(value)
 
 
-def calendar_lines(calendar: dict[str, Any]) -> list[str]:
-    """The rest of the calendar (region, holidays, closures, rule), one readable line each.
-
-    Knows the shape of `chat_review.calendar.WorkingCalendar.describe()`; any other key is
-    still shown, generically, so nothing the analysis applied is hidden.
-    """
-    skip = {"working_hours", "weekday_hours", "hours", "weekdays", "start", "end", "days",
-            "region", "from", "to", "rule"}
-    lines = []
-    if calendar.get("region_name") or calendar.get("region"):
-        lines.append(f"Region: {calendar.get('region_name') or calendar.get('region')}")
-    if calendar.get("from") or calendar.get("to"):
-        lines.append(f"Calendar applied from {fmt_date(calendar.get('from'))} to "
-                     f"{fmt_date(calendar.get('to'))}")
-    for key in sorted(calendar, key=lambda k: (k != "bank_holidays", k != "closures", k)):
-        if key in skip or key == "region_name":
-            continue
-        value = calendar[key]
-        label = key.replace("_", " ").capitalize()
-        if isinstance(value, list | tuple) and value and isinstance(value[0], dict):
-            lines.append(f"{label} ({len(value)}):")
-            for v in value:
-                kind = f" ({v['kind'].replace('-', ' ')})" if v.get("kind") else ""
-                lines.append(f"    {_plain({k: x for k, x in v.items() if k != 'kind'})}{kind}")
-        elif isinstance(value, list | tuple) and not value:
-            lines.append(f"{label}: none in the period")
-        else:
-            lines.append(f"{label}: {_plain(value)}")
-    if calendar.get("rule"):
-        lines.append(f"Rule: {calendar['rule']}")
-    return lines
 
 
 def footer_text(consent_label: str) -> str:

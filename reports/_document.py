@@ -121,6 +121,30 @@ def summary_blocks(findings: Findings, ctx: ReportContext) -> list[Block]:
     return blocks
 
 
+def card_blocks(findings: Findings, ctx: ReportContext,
+                charts: dict[str, tuple[str, str, str]]) -> list[Block]:
+    """The PNG: heading, a few headlines, the key figures in one row, the three charts."""
+    blocks: list[Block] = [{"kind": "title", "text": ctx.title},
+                           {"kind": "meta", "rows": meta_rows(findings, ctx)}]
+    warnings = c.all_warnings(findings)
+    if warnings:
+        blocks.append({"kind": "warnings", "items": [c.truncate(x, 110) for x in warnings[:2]]
+                       + ([f"{w.plural(len(warnings), 'warning')} in all: see the PDF."]
+                          if len(warnings) > 2 else [])})
+    if not c.has_messages(findings):
+        return [*blocks, h2("No messages in the consented period"),
+                p("The export was read under the recorded consent, but no message falls inside "
+                  "the consent's date window, so there is nothing to chart.")]
+    parents, staff, _more_p, _more_s = w.headlines(findings, limit=2)
+    items = [*parents, *(f"Staff: {x}" for x in staff[:1])]
+    if items:
+        blocks.append({"kind": "small-list", "items": items})
+    blocks.append({"kind": "figures", "columns": 6, "items": w.key_figures(findings)})
+    from . import _charts
+
+    return blocks + _charts.figure_blocks(charts)
+
+
 # --------------------------------------------------------------------------- tables
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib import ticker
-from matplotlib.figure import Figure
 
 from chat_review.analysis.findings import Burst, Findings, StaffContact
 
@@ -121,29 +120,6 @@ def _legend(ax: object) -> None:
 def subject(ctx: ReportContext, staff: str) -> str:
     """The staff view's PDF subject."""
     return f"Out-of-hours contact with {staff} under consent {ctx.consent_label}"
-
-
-def staff_page(fig: Figure, findings: Findings, ctx: ReportContext, staff: str,
-               sd: StaffData | None = None) -> None:
-    if sd is None:
-        sd = staff_data(findings, staff)
-    title = f"Out-of-hours contact with {c.truncate(staff, 40)}"
-    cur = d.header(fig, findings, ctx, title)
-    if not sd.contacts:
-        d.notice(fig, cur, f"No contact with {c.truncate(staff, 40)} in the consented period",
-                 "None of the consented messages was sent to this member of staff in a 1:1 chat "
-                 "or named them in a group. Check the spelling of the staff name if this is "
-                 "unexpected.")
-        return
-    d.figure_boxes(fig, cur, key_figures(sd))
-    bands = d._charts_area(cur, [1.0, 0.8, 1.1], gaps=0.072)
-    (b0, h0), (b1, h1), (b2, h2) = bands
-    over_time(fig.add_axes([d.LEFT + 0.05, b0, d.RIGHT - d.LEFT - 0.05, h0]), findings, sd)
-    by_hour(fig.add_axes([d.LEFT + 0.05, b1, d.RIGHT - d.LEFT - 0.05, h1]), findings, sd)
-    ax = fig.add_axes([d.LEFT + 0.25, b2, d.RIGHT - d.LEFT - 0.25, h2])
-    per_parent(ax, sd)
-    ax.set_title("Out-of-hours contacts per parent", loc="left",
-                 x=-(0.25 - 0.0) / (d.RIGHT - d.LEFT - 0.25))
 
 
 def over_time(ax: Any, findings: Findings, sd: StaffData, title: bool = True) -> None:
@@ -269,6 +245,37 @@ def headline(x: list[StaffContact], staff: str) -> str:
     return f"{sender}: " + "; ".join(parts) + "."
 
 
+def headlines(sd: StaffData, limit: int) -> tuple[list[str], int]:
+    """Headline sentences for the parents with most out-of-hours contact, and how many more."""
+    by_sender: dict[str, list[StaffContact]] = {}
+    for x in sd.contacts:
+        by_sender.setdefault(x.sender, []).append(x)
+    ranked = sorted(by_sender.values(),
+                    key=lambda xs: (-sum(y.out_of_hours for y in xs), xs[0].sender))
+    return [headline(xs, sd.staff) for xs in ranked[:limit]], max(len(ranked) - limit, 0)
+
+
+def _no_contact(staff: str) -> list[doc.Block]:
+    return [doc.h2(f"No contact with {staff} in the consented period"),
+            doc.p("None of the consented messages was sent to this member of staff in a "
+                  "one-to-one chat or named them in a group. Check the spelling of the staff "
+                  "name if this is unexpected.")]
+
+
+def staff_card(findings: Findings, ctx: ReportContext, staff: str,
+               charts: dict[str, tuple[str, str, str]]) -> list[doc.Block]:
+    """The staff view's PNG: heading, headlines, key figures, the three charts."""
+    sd = staff_data(findings, staff)
+    blocks: list[doc.Block] = [{"kind": "title", "text": f"Contact with {staff}"},
+                               {"kind": "meta", "rows": doc.meta_rows(findings, ctx)}]
+    if not sd.contacts:
+        return blocks + _no_contact(staff)
+    lines, _more = headlines(sd, 3)
+    return [*blocks, {"kind": "small-list", "items": lines},
+            {"kind": "figures", "columns": 5, "items": key_figures(sd)},
+            *_charts.figure_blocks(charts)]
+
+
 def staff_blocks(findings: Findings, ctx: ReportContext, staff: str,
                  charts: dict[str, tuple[str, str, str]]) -> list[doc.Block]:
     sd = staff_data(findings, staff)
@@ -276,21 +283,11 @@ def staff_blocks(findings: Findings, ctx: ReportContext, staff: str,
                                {"kind": "meta", "rows": doc.meta_rows(findings, ctx)}]
     blocks += doc.warnings_block(findings)
     if not sd.contacts:
-        blocks += [doc.h2(f"No contact with {staff} in the consented period"),
-                   doc.p("None of the consented messages was sent to this member of staff in a "
-                         "one-to-one chat or named them in a group. Check the spelling of the "
-                         "staff name if this is unexpected.")]
-        return blocks + doc.method_blocks(findings, ctx)
-    by_sender: dict[str, list[StaffContact]] = {}
-    for x in sd.contacts:
-        by_sender.setdefault(x.sender, []).append(x)
-    ranked = sorted(by_sender.values(),
-                    key=lambda xs: (-sum(y.out_of_hours for y in xs), xs[0].sender))
-    lines = [headline(xs, staff) for xs in ranked[:5]]
+        return blocks + _no_contact(staff) + doc.method_blocks(findings, ctx)
+    lines, more = headlines(sd, 5)
     blocks += [doc.h2("In brief"), {"kind": "list", "items": lines}]
-    if len(ranked) > 5:
-        blocks.append(doc.note(f"And {w.plural(len(ranked) - 5, 'more parent')}: see the "
-                               "table."))
+    if more:
+        blocks.append(doc.note(f"And {w.plural(more, 'more parent')}: see the table."))
     blocks += [
         {"kind": "figures", "items": key_figures(sd)},
         doc.note("Only messages to or about this member of staff are counted here: messages "
@@ -313,23 +310,23 @@ def staff_charts(findings: Findings, staff: str) -> dict[str, tuple[str, str, st
         return {}
     out: dict[str, tuple[str, str, str]] = {}
     with d.style():
-        fig = _charts._figure(2.8)
-        over_time(fig.add_axes([0.085, 0.14, 0.9, 0.72]), findings, sd, title=False)
+        fig = _charts._figure(2.05)
+        over_time(fig.add_axes([0.085, 0.17, 0.9, 0.66]), findings, sd, title=False)
         parents = ", ".join(label for label, _ in _groups(sd))
         out["chart-over-time"] = (_charts.svg(fig), "Contacts over time",
                                   f"Bar chart of contacts with {staff} over time, stacked by "
                                   f"parent ({parents}).")
-        fig = _charts._figure(2.6)
-        by_hour(fig.add_axes([0.085, 0.2, 0.9, 0.66]), findings, sd, title=False)
+        fig = _charts._figure(2.2)
+        by_hour(fig.add_axes([0.085, 0.24, 0.9, 0.6]), findings, sd, title=False)
         hours = np.sum([np.asarray(x.by_hour[:24], int) for x in sd.contacts], axis=0)
         out["chart-by-hour"] = (_charts.svg(fig), "Contacts by hour of day",
                                 f"Bar chart of contacts with {staff} by hour of day; the "
                                 f"busiest hour is {int(hours.argmax()):02d}:00 with "
                                 f"{w.plural(int(hours.max()), 'contact')}.")
         n = min(len(sd.parents), 11)
-        h = 0.9 + 0.26 * n
+        h = 0.75 + 0.15 * n
         fig = _charts._figure(h)
-        per_parent(fig.add_axes([0.3, 0.5 / h, 0.62, 1 - 0.85 / h]), sd)
+        per_parent(fig.add_axes([0.3, 0.45 / h, 0.62, 1 - 0.72 / h]), sd)
         out["chart-per-parent"] = (_charts.svg(fig), "Out-of-hours contacts per parent",
                                    f"Bar chart of out-of-hours contacts with {staff} per "
                                    "parent, most first; the table gives the numbers.")

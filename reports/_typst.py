@@ -30,10 +30,9 @@ def font_dir() -> str:
 
 @lru_cache(maxsize=1)
 def _covered() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+    from matplotlib.ft2font import FT2Font
 
-    font = TTFont(str(Path(font_dir()) / "DejaVuSans.ttf"), lazy=True)
-    return frozenset(font.getBestCmap())
+    return frozenset(FT2Font(str(Path(font_dir()) / "DejaVuSans.ttf")).get_charmap())
 
 
 def _placeholder(ch: str) -> str:
@@ -73,22 +72,31 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _compile(data: dict[str, Any], charts: dict[str, str], **options: Any) -> Any:
+    import typst
+
+    template = resources.files("chat_review.reports").joinpath("templates", TEMPLATE)
+    with resources.as_file(template) as path:
+        return typst.compile(
+            str(path),
+            font_paths=[font_dir()],
+            ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(_clean(data), ensure_ascii=False), **charts},
+            **options,
+        )
+
+
+def compile_png(data: dict[str, Any], charts: dict[str, str]) -> list[bytes]:
+    """Each page of `data` as a PNG at 150 pixels per inch (A4: 1240 x 1754)."""
+    out = _compile(data, charts, format="png", ppi=150)
+    return out if isinstance(out, list) else [out]
+
+
 def compile_pdf(data: dict[str, Any], charts: dict[str, str], when: datetime) -> bytes:
     """The PDF for `data` (see `_document`), charts as {input name: SVG text}.
 
     Tagged PDF/UA-1 with /Lang en-GB; creation date `when` (SOURCE_DATE_EPOCH through the
     report context), so equal inputs give equal bytes.
     """
-    import typst
-
-    template = resources.files("chat_review.reports").joinpath("templates", TEMPLATE)
-    with resources.as_file(template) as path:
-        moment = when if when.tzinfo else when.replace(tzinfo=UTC)
-        return typst.compile(
-            str(path),
-            font_paths=[font_dir()],
-            ignore_system_fonts=True,
-            sys_inputs={"data": json.dumps(_clean(data), ensure_ascii=False), **charts},
-            pdf_standards=["ua-1"],
-            timestamp=int(moment.timestamp()),
-        )
+    moment = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return _compile(data, charts, pdf_standards=["ua-1"], timestamp=int(moment.timestamp()))

@@ -23,25 +23,32 @@ def subject(findings: Findings, ctx: ReportContext) -> str:
     return f"Chat review summary for {chats} under consent {ctx.consent_label}"
 
 
-def render_pdf(findings: Findings, ctx: ReportContext) -> bytes:
-    """The report as PDF bytes; the staff view when `ctx.staff_focus` is set."""
+Charts = dict[str, tuple[str, str, str]]
+
+
+def render_pdf(findings: Findings, ctx: ReportContext, charts: Charts | None = None) -> bytes:
+    """The report as PDF bytes; the staff view when `ctx.staff_focus` is set.
+
+    `charts` are the SVG charts already drawn for the PNG (`render_outputs`), else drawn here.
+    """
     if ctx.staff_focus:
         from .staff import render_staff_pdf
 
-        return render_staff_pdf(findings, ctx, ctx.staff_focus)
+        return render_staff_pdf(findings, ctx, ctx.staff_focus, charts)
     from . import _charts, _typst
     from . import _common as c
     from . import _document as doc
 
     blocks = doc.summary_blocks(findings, ctx)
-    charts: dict[str, tuple[str, str, str]] = {}
     if c.has_messages(findings):
-        charts = _charts.incident_charts(findings)
+        charts = charts if charts is not None else _charts.incident_charts(findings)
         blocks += [{"kind": "break"}, {"kind": "title", "text": "Charts"},
                    *_charts.figure_blocks(charts)]
         blocks += doc.sender_blocks(findings)
         blocks += doc.burst_blocks(findings)
         blocks += doc.flag_blocks(findings, ctx.excerpts)
+    else:
+        charts = {}
     blocks += doc.method_blocks(findings, ctx)
     data = doc.document(ctx, subject(findings, ctx), blocks)
     return _typst.compile_pdf(data, _charts.chart_inputs(charts), ctx.generated_at)

@@ -21,22 +21,21 @@ if TYPE_CHECKING:
 
 def render_staff_png(findings: Findings, ctx: ReportContext, staff_name: str) -> bytes:
     """One A4 page (1240 x 1754 px) about contact with `staff_name`."""
-    from . import _draw as d
-    from . import _staff
+    from dataclasses import replace
 
-    with d.style():
-        fig = d.new_page()
-        _staff.staff_page(fig, findings, ctx, staff_name)
-        d.footer(fig, ctx)
-        return d.png_bytes(fig)
+    from .png import render_png
+
+    return render_png(findings, replace(ctx, staff_focus=staff_name))
 
 
-def render_staff_pdf(findings: Findings, ctx: ReportContext, staff_name: str) -> bytes:
+def render_staff_pdf(findings: Findings, ctx: ReportContext, staff_name: str,
+                     charts: dict[str, tuple[str, str, str]] | None = None) -> bytes:
     """Page 1 in words, the charts, a per-parent table, bursts at staff, the method."""
     from . import _charts, _staff, _typst
     from . import _document as doc
 
-    charts = _staff.staff_charts(findings, staff_name)
+    if charts is None:
+        charts = _staff.staff_charts(findings, staff_name)
     blocks = _staff.staff_blocks(findings, ctx, staff_name, charts)
     data = doc.document(ctx, _staff.subject(ctx, staff_name), blocks)
     data["title"] = f"Contact with {staff_name}"
