@@ -41,22 +41,22 @@ XLSX_MAX_ROWS = 1_048_576 - 1  # Excel's sheet limit, less the header row
 XLSX_MAX_CELL = 32_767  # Excel's limit on the characters in one cell
 
 
-@functools.lru_cache(maxsize=1)
-def _clock_table() -> np.ndarray:
-    """"HH:MM:SS" for every second of a day, built once: timestamps become a table look-up."""
+@functools.lru_cache(maxsize=4)
+def _clock_table(end: str) -> np.ndarray:
+    """"HH:MM:SS" + `end` for every second of a day, built once: a table look-up per value."""
     import numpy as np
 
     h, rest = np.divmod(np.arange(86_400), 3600)
     m, s = np.divmod(rest, 60)
-    cells = [f"{a:02d}:{b:02d}:{c:02d}" for a, b, c in zip(h.tolist(), m.tolist(), s.tolist(),
-                                                           strict=True)]
+    cells = [f"{a:02d}:{b:02d}:{c:02d}{end}" for a, b, c in zip(h.tolist(), m.tolist(),
+                                                                 s.tolist(), strict=True)]
     return np.array(cells, dtype=object)
 
 
-def iso_timestamps(values: pd.Series) -> list[str]:
-    """datetime64 values as "YYYY-MM-DDTHH:MM:SS", vectorised: the date of each distinct day
-    by `np.datetime_as_string`, the time of day from a table (2x faster than formatting every
-    value, 4x faster than `strftime`). Missing values become ""."""
+def iso_timestamps(values: pd.Series, end: str = "") -> list[str]:
+    """datetime64 values as "YYYY-MM-DDTHH:MM:SS" (+ `end`), vectorised: the date of each
+    distinct day by `np.datetime_as_string`, the time of day from a table (2x faster than
+    formatting every value, 4x faster than `strftime`). Missing values become `end` alone."""
     import numpy as np
 
     raw = values.to_numpy(dtype="datetime64[ns]")
@@ -66,10 +66,10 @@ def iso_timestamps(values: pd.Series) -> list[str]:
     day, second = np.divmod(secs, 86_400)
     days, which = np.unique(day, return_inverse=True)
     dates = np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object) + "T"
-    out = list(map(str.__add__, dates[which].tolist(), _clock_table()[second].tolist()))
+    out = list(map(str.__add__, dates[which].tolist(), _clock_table(end)[second].tolist()))
     if missing.any():
         for i in np.flatnonzero(missing).tolist():
-            out[i] = ""
+            out[i] = end
     return out
 
 
@@ -83,10 +83,28 @@ def excel_safe(cells: list[str]) -> list[str]:
     return [("'" + v) if v.startswith(FORMULA_START) else v for v in cells]
 
 
-def _csv_cells(cells: list[str]) -> list[str]:
-    """Quote a cell (doubling its quotes) only when it holds a comma, quote or line break, as
-    the csv module's QUOTE_MINIMAL does."""
-    return [('"' + v.replace('"', '""') + '"') if _NEEDS_QUOTES(v) else v for v in cells]
+def _csv_cell(value: str) -> str:
+    """One text cell for Excel: an apostrophe before a formula start (OWASP), then quoted
+    (quotes doubled) when it holds a comma, quote or line break, as QUOTE_MINIMAL does."""
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return ('"' + value.replace('"', '""') + '"') if _NEEDS_QUOTES(value) else value
+
+
+def _csv_texts(cells: list[str]) -> list[str]:
+    starts, quote = FORMULA_START, _NEEDS_QUOTES
+    return [_csv_cell(v) if v.startswith(starts) or quote(v) else v for v in cells]
+
+
+def _csv_few(values: pd.Series, end: str) -> list[str]:
+    """A column with few distinct values (sender, kind, attachment): each distinct value is
+    made a cell once, then spread by code (`pd.factorize`); missing values are empty."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    cells = [_csv_cell(str(u)) + end for u in uniques.tolist()] + [end]  # code -1: missing
+    return np.array(cells, dtype=object)[codes].tolist()
 
 
 def _chunks(chat: Chat) -> Iterator[pd.DataFrame]:
@@ -96,20 +114,23 @@ def _chunks(chat: Chat) -> Iterator[pd.DataFrame]:
 
 
 def messages_csv_chunks(chat: Chat) -> Iterator[bytes]:
-    """The table as Excel-safe CSV (see the module docstring), header row first."""
+    """The table as Excel-safe CSV (see the module docstring), header row first.
+
+    Each chunk is one `str.join` over the cells of all its rows, the commas and line ends
+    folded into the cells of the columns that have few distinct values."""
     yield BOM + (",".join(MESSAGE_COLUMNS) + "\r\n").encode("utf-8")
     for part in _chunks(chat):
-        cols = [
-            iso_timestamps(part["timestamp"]),
-            _csv_cells(excel_safe(_texts(part["sender"], ""))),
-            part["kind"].astype(str).tolist(),
-            _csv_cells(excel_safe(_texts(part["text"], ""))),
-            ["True" if e else "False" for e in part["edited"].tolist()],
-            _csv_cells(excel_safe(_texts(part["attachment"], ""))),
-            list(map(str, part["line"].tolist())),
-        ]
-        rows = map(",".join, zip(*cols, strict=True))
-        yield ("\r\n".join(rows) + "\r\n").encode("utf-8")
+        n = len(part)
+        flat: list[str | None] = [None] * (n * 8)
+        flat[0::8] = iso_timestamps(part["timestamp"], end=",")
+        flat[1::8] = _csv_few(part["sender"], ",")
+        flat[2::8] = _csv_few(part["kind"], ",")
+        flat[3::8] = _csv_texts(_texts(part["text"], ""))
+        flat[4::8] = [",True," if e else ",False," for e in part["edited"].tolist()]
+        flat[5::8] = _csv_few(part["attachment"], ",")
+        flat[6::8] = map(str, part["line"].tolist())
+        flat[7::8] = ["\r\n"] * n
+        yield "".join(flat).encode("utf-8")  # type: ignore[arg-type]
 
 
 def _json_strings(values: pd.Series) -> list[str]:

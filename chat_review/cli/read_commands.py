@@ -59,7 +59,8 @@ def messages(
         raise click.UsageError("an Excel workbook cannot be shown on the screen; add --output "
                                "FILE.xlsx.")
     [opened] = open_chats(home, [(export, token)], command="messages", date_order=date_order)
-    chat = opened.chat
+    chat, consent_id = opened.chat, opened.grant.consent_id
+    del opened  # frees the export's bytes (held by the grant) before the table is written
     chunks = _table_chunks(chat, fmt, output)
     for warning in chat.meta.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -68,7 +69,7 @@ def messages(
             sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return
-    write_outputs(home, [opened.grant.consent_id], [(fmt, output, chunks)], command="messages",
+    write_outputs(home, [consent_id], [(fmt, output, chunks)], command="messages",
                   force=force, inputs=[export])
     click.echo(f"Wrote {len(chat.messages)} messages to {output}.", err=True)
 
