@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-VERSION = 1
+VERSION = 2
 FIRST = ["Amelia", "Noah", "Isla", "Leo", "Ava", "Oscar", "Freya", "Arlo", "Ivy", "Theo",
          "Rosie", "Finley", "Maya", "Jude", "Elsie", "Ezra", "Poppy", "Reuben", "Nia", "Kai",
          "Zoë", "Aoife", "Siobhán", "Kwame", "Priya", "Mateusz", "Yusuf", "Chloé", "Tomás"]
@@ -175,7 +175,7 @@ def _day(out: _Writer, rng: random.Random, day: datetime, k: int, senders: list[
          weights: list[float], group: bool) -> None:
     events: list[tuple[datetime, str, str | None]] = []  # (time, sender or "", body or event)
     while len(events) < k:
-        burst = rng.random() < 0.14
+        burst = rng.random() < 0.08
         size = rng.randint(6, 18) if burst else 1 + int(rng.expovariate(1 / 7))
         size = min(size, k - len(events))
         hour = (rng.choices(range(24), weights=HOUR_WEIGHTS)[0] if not burst
@@ -225,7 +225,7 @@ def describe() -> str:
             "with 28 parents (accents, emoji, some saved only as 07700 900xxx numbers) and the "
             "class teacher, a few very active senders (Zipf weights), conversations in threads "
             "around drop-off, pick-up and the evening, bursts of 6-18 messages within minutes "
-            "(14 % of threads, late evening), review words in ~0.8 % of texts (6 % inside "
+            "(8 % of threads, late evening), review words in ~0.8 % of texts (6 % inside "
             "bursts), 7 % media, 1 % deleted, 1.5 % edited, 0.4 % system events, 3.5 % long "
             "multi-line messages; weekends and holidays quieter; Android and iOS layouts; "
             "one-to-one chats with the teacher for the many-exports test.")

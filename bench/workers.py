@@ -139,26 +139,46 @@ def synth(a: dict) -> dict:
     return {"ok": True}
 
 
-def lexicon_pattern() -> re.Pattern[str]:
-    """The default lexicon's terms as one case-insensitive regex (for the "one regex pass")."""
+def _trie(words: list[bytes]) -> bytes:
+    """A regex alternation of `words` shaped as a prefix tree (one branch per first byte), so
+    the engine does not try every word at every position."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[None] = {}
+
+    def build(node: dict) -> bytes:
+        ends = None in node
+        alts = [re.escape(bytes([ch])) + build(child) for ch, child in sorted(
+            (k, v) for k, v in node.items() if k is not None)]
+        if not alts:
+            return b""
+        body = alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+        return b"(?:" + body + b")?" if ends else body
+
+    return build(tree)
+
+
+def lexicon_pattern() -> re.Pattern[bytes]:
+    """The default lexicon's terms (their literal part, lower-cased) as one prefix-tree regex:
+    the "one regex pass" over the export's lower-cased bytes."""
     data = tomllib.loads((ROOT / "chat_review" / "data" / "lexicon.toml").read_text("utf-8"))
-    terms = [t for table in data.values() if isinstance(table, dict)
-             for t in table.get("terms", [])]
-    parts = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
-        parts.append(body + (r"\w*" if term.endswith("*") else ""))
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+    terms = {t.lower().rstrip("*").strip() for table in data.values()
+             if isinstance(table, dict) for t in table.get("terms", [])}
+    words = sorted({t.encode() for t in terms if t})
+    return re.compile(rb"(?<![a-z0-9_])" + _trie(words))
 
 
 def read_regex(a: dict) -> dict:
     """The floor for `analyse`: gate, read_export, then one regex pass (the lexicon's terms as
-    one pattern) over the export's text. Run as a whole process, imports included."""
+    one pattern) over the export's lower-cased bytes. A whole process, imports included."""
     from chat_review.reader import read_export
 
     grant = _grant(a["home"], a["token"], a["file"])
     chat = read_export(grant)
-    hits = sum(1 for _ in lexicon_pattern().finditer(grant.data.decode("utf-8", "replace")))
+    hits = sum(1 for _ in lexicon_pattern().finditer(grant.data.lower()))
     return {"messages": len(chat.messages), "hits": hits}
 
 
