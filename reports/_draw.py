@@ -41,6 +41,9 @@ RC: dict[str, Any] = {
     "pdf.fonttype": 42,  # TrueType: text stays selectable and extractable
     "ps.fonttype": 42,
     "svg.hashsalt": "chat-review",
+    # Text stays text in the SVG; Typst draws it with the report's own DejaVu Sans (a third
+    # faster to write than every glyph as a path).
+    "svg.fonttype": "none",
     "path.simplify": True,
     "hatch.linewidth": 0.6,
 }

@@ -92,6 +92,18 @@ def compile_png(data: dict[str, Any], charts: dict[str, str]) -> list[bytes]:
     return out if isinstance(out, list) else [out]
 
 
+def page_count(data: dict[str, Any], charts: dict[str, str]) -> int:
+    """How many pages `data` takes (typeset as an untagged PDF: the quickest way to know).
+
+    Typst writes its page tree uncompressed ("/Type/Pages/Count N"); if a later version does
+    not, this says 1 and the caller keeps its first choice.
+    """
+    import re
+
+    found = re.search(rb"/Type\s*/Pages\s*/Count\s+(\d+)", _compile(data, charts))
+    return int(found.group(1)) if found else 1
+
+
 def compile_pdf(data: dict[str, Any], charts: dict[str, str], when: datetime) -> bytes:
     """The PDF for `data` (see `_document`), charts as {input name: SVG text}.
 
