@@ -29,6 +29,21 @@ _DAY_KEYS = {
 }
 
 
+def luminance(colour: Any) -> float:
+    """WCAG relative luminance of "#RRGGBB" or an (r, g, b[, a]) tuple of 0..1 floats."""
+    if isinstance(colour, str):
+        colour = tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+               for x in colour[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: float, b: float) -> float:
+    """WCAG contrast ratio of two luminances (1 to 21; 4.5 is the floor for body text)."""
+    hi, lo = max(a, b), min(a, b)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def truncate(text: Any, width: int) -> str:
     """One line of at most `width` characters, an ellipsis showing what was cut."""
     s = " ".join(str(text if text is not None else "").split())

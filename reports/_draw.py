@@ -146,6 +146,13 @@ def _outline_hours(ax: Any, wh: dict[int, list[tuple[float, float]]]) -> bool:
     return True
 
 
+def label_colour(background: Any) -> str:
+    """White or black text, whichever contrasts more with `background`: at least 4.58:1
+    (WCAG AA for small text) on any grey, where near-black would fall to 4.46 mid-scale."""
+    bg = c.luminance(background)
+    return "#FFFFFF" if c.contrast(1.0, bg) >= c.contrast(0.0, bg) else "#000000"
+
+
 def _short(n: int) -> str:
     return f"{n / 1000:.1f}k" if n >= 1000 else str(n)
 
@@ -179,10 +186,9 @@ def heatmap(fig: Figure, rect: Sequence[float], matrix: pd.DataFrame,
     edges = {(day, x - 0.5) for day, spans in wh.items() for span in spans for x in span}
     for (r, col), v in np.ndenumerate(m):
         if v:
-            dark = v / vmax > 0.55
             crossed = any(day == r and abs(x - col) < 0.3 for day, x in edges)
             ax.text(col, r, _short(int(v)), ha="center", va="center", fontsize=7,
-                    color="white" if dark else "#222222",
+                    color=label_colour(HEAT_CMAP(v / vmax)),
                     **({"zorder": 4, "bbox": {"boxstyle": "square,pad=0.15", "lw": 0,
                                               "fc": HEAT_CMAP(v / vmax)}} if crossed else {}))
     outlined = _outline_hours(ax, wh)

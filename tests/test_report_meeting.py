@@ -10,6 +10,7 @@ import io
 import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from busy_chat import make_busy_chat
@@ -232,3 +233,35 @@ def test_details_csv_cannot_run_a_formula():
                               "insult", "useless"))
     text = render_details_csv(f, make_context(f)).decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+# --------------------------------------------------------------------------- contrast
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "reports" / "templates" / "report.typ"
+
+
+def _template_colours() -> dict[str, str]:
+    return dict(re.findall(r'#let ([\w-]+) = rgb\("(#[0-9a-fA-F]{6})"\)', TEMPLATE.read_text()))
+
+
+@pytest.mark.parametrize("text", ["ink", "muted", "heading-ink"])
+def test_template_text_colours_contrast_with_every_background(text):
+    from chat_review.reports._common import ACCENT, contrast, luminance
+
+    colours = _template_colours()
+    backgrounds = ["#ffffff", colours["head-fill"], colours["zebra"], colours["warn-fill"],
+                   "#FCE8DC", "#f2f5f8"]  # page, table heading, zebra rows, warning, shade, boxes
+    for bg in backgrounds:
+        ratio = contrast(luminance(colours[text]), luminance(bg))
+        assert ratio >= 4.5, f"{text} on {bg}: {ratio:.1f}"
+    assert ACCENT  # the warning box's edge is decoration, not text
+
+
+def test_heatmap_numbers_contrast_with_their_cell_at_every_shade():
+    from chat_review.reports import _draw as d
+    from chat_review.reports._common import contrast, luminance
+
+    for i in range(101):
+        cell = d.HEAT_CMAP(i / 100)
+        ratio = contrast(luminance(d.label_colour(cell)), luminance(cell))
+        assert ratio >= 4.5, f"shade {i}%: {ratio:.1f}"
