@@ -213,8 +213,9 @@ def contact_blocks(findings: Findings, sd: StaffData) -> list[doc.Block]:
     staff = sd.staff
     return [
         {"kind": "title", "text": f"Contact with {staff} per parent"},
-        doc.lead(f"Every parent who wrote to {staff} in a one-to-one chat, or named them in a "
-              "group chat, in the consented period; most contacts first. Late evening is "
+        doc.lead(f"Every parent who wrote to {staff} in a one-to-one chat (to them, 1:1), or "
+              "named them in a group chat (about them, group), in the consented period; most "
+              "contacts first. Late evening is "
               f"{a}–{b}, counted by the hour. Chat numbers refer to the list of exports in the "
               "method section."),
         *doc.more(min(len(sd.contacts), doc.MAX_SENDER_ROWS), len(sd.contacts), "parents"),
@@ -224,7 +225,7 @@ def contact_blocks(findings: Findings, sd: StaffData) -> list[doc.Block]:
     ]
 
 
-HOW = {"direct": "to them (1:1 chat)", "mention": "about them (named in a group)"}
+HOW = {"direct": "to them (1:1)", "mention": "about them (group)"}
 
 
 def headline(x: list[StaffContact], staff: str) -> str:
