@@ -57,7 +57,7 @@ def more(shown: int, total: int, what: str) -> list[Block]:
         return []
     return [note(f"The table shows the first {c.fmt_int(shown)} of {c.fmt_int(total)} {what}; "
                  "the complete list is in the JSON report and the details CSV "
-                 "(`analyse --json`, `--csv-details`).")]
+                 "(the analyse options --json and --csv-details).")]
 
 
 # --------------------------------------------------------------------------- page 1
@@ -249,7 +249,8 @@ def flag_blocks(findings: Findings, excerpts: bool) -> list[Block]:
           "prompts for a person to read the message in the export at the line given, not "
           "findings of misconduct."),
         note("Message text is included because excerpts were asked for." if excerpts else
-             "Message text is left out (data minimisation); `analyse --excerpts` includes it."),
+             "Message text is left out (data minimisation); the analyse option --excerpts "
+             "includes it."),
         *more(min(len(ranked), MAX_FLAG_GROUPS), len(ranked), "groups of flagged messages"),
         table(["Sender", "Category", "Messages", "Examples"], [2, 1.5, 1, 5], "llrl",
               rows),
