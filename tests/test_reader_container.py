@@ -219,9 +219,16 @@ def test_utf16_with_undecodable_bytes_is_refused() -> None:
     assert "starts as UTF-16 text but has undecodable bytes" in one_sentence(err.value)
 
 
-def test_a_nul_byte_after_a_valid_start_names_the_line() -> None:
+def test_a_stray_nul_byte_is_replaced_and_named_in_a_warning() -> None:
+    chat = parse(CHAT.encode() + b"tail\x00x\n")
+    assert chat.messages["text"].iat[-1] == "Reply\ntail\ufffdx"
+    assert len(chat.messages) == 2
+    assert any("NUL byte(s) inside the text (line 4)" in w for w in chat.meta.warnings)
+
+
+def test_many_nul_bytes_after_a_valid_start_are_refused_naming_the_line() -> None:
     with pytest.raises(ExportError) as err:
-        parse(CHAT.encode() + b"tail\x00x\n")
+        parse(CHAT.encode() + b"tail" + b"\x00x" * 20 + b"\n")
     msg = one_sentence(err.value)
     assert "turns into binary data" in msg and "line 4" in msg
 

@@ -125,7 +125,7 @@ def parse_export_bytes(
             f"{name} has no complete message header; it is not a WhatsApp export "
             "chat-review can read."
         )
-    warnings: list[str] = []
+    warnings: list[str] = list(un.warnings)
     _check_mixed_layouts(buf, arr, line_starts, end, found_h, sig, warnings, name)
     first_start = int(found_h.start[0])
     first_line = int(found_h.line_index[0]) + 1
@@ -237,7 +237,7 @@ def _build(
     d_codes = d_codes.astype(np.int64)
     d_first = _locate.first_of_codes(d_codes)
     secs = dates.time_seconds(
-        h.hour, h.minute, h.second, h.ampm, line, lambda i: group_text(i, 2)
+        h.hour, h.minute, h.second, h.ampm, line, lambda i: group_text(i, 2), warnings
     )
     res = dates.resolve(
         d_codes, h.fields[d_first], lambda j: group_text(int(d_first[j]), 1), line[d_first],
@@ -271,7 +271,7 @@ def _build(
     for j, s in enumerate(s_uniq):
         if s is None or not s.strip():
             no_sender[j] = True
-        elif not sig.bracket and _looks_like_system(s):
+        elif not sig.bracket and (_looks_like_system(s) or s in phrases.colon_prefixes()):
             not_a_name[j] = True
     sys_line = no_sender[s_codes]
     rejoin = not_a_name[s_codes]  # the "sender" was part of a system sentence with a colon

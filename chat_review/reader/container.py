@@ -14,7 +14,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -76,6 +76,7 @@ class Unwrapped:
     encoding: str
     container: str
     inner_name: str | None
+    warnings: list[str] = field(default_factory=list)
 
 
 def unwrap(data: bytes, source_name: str) -> Unwrapped:
@@ -88,8 +89,9 @@ def unwrap(data: bytes, source_name: str) -> Unwrapped:
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         container = "zip"
         inner, data = _from_zip(data, source_name)
-    text, encoding = _decode(data, inner or source_name)
-    return Unwrapped(text, encoding, container, inner)
+    warnings: list[str] = []
+    text, encoding = _decode(data, inner or source_name, warnings)
+    return Unwrapped(text, encoding, container, inner, warnings)
 
 
 def _from_zip(data: bytes, source_name: str) -> tuple[str, bytes]:
@@ -214,7 +216,34 @@ def _line_of(data: bytes, pos: int) -> int:
     return data.count(b"\n", 0, pos) + data.count(b"\r", 0, pos) - data.count(b"\r\n", 0, pos) + 1
 
 
-def _decode(data: bytes, name: str) -> tuple[bytes, str]:
+#: A text file with at most this many NUL bytes has them replaced (U+FFFD) with a warning; one
+#: with more is binary, not a chat. Real exports carry the odd NUL inside a message (a pasted
+#: fragment); refusing a 2,000-line chat for one would help nobody.
+NUL_TOLERATED = 16
+
+
+def _nuls(data: bytes, name: str, warnings: list[str]) -> bytes:
+    """Replace a few stray NUL bytes with U+FFFD (the message keeps a visible mark), warning
+    with the lines; refuse a file with many, which is binary data, not a chat."""
+    count = data.count(b"\x00")
+    if count > NUL_TOLERATED:
+        _nul_error(name, data)
+    lines: list[int] = []
+    pos = data.find(b"\x00")
+    while pos >= 0:
+        line = _line_of(data, pos)
+        if line not in lines:
+            lines.append(line)
+        pos = data.find(b"\x00", pos + 1)
+    shown = ", ".join(str(x) for x in lines[:5]) + (" ..." if len(lines) > 5 else "")
+    warnings.append(
+        f"{count} NUL byte(s) inside the text (line {shown}) were replaced with U+FFFD; the "
+        "rest of the export was read as usual."
+    )
+    return data.replace(b"\x00", "\ufffd".encode())
+
+
+def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[bytes, str]:
     """Return (UTF-8 bytes with LF endings, encoding name); refuse anything undecodable."""
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         encoding = "utf-16"
@@ -227,7 +256,7 @@ def _decode(data: bytes, name: str) -> tuple[bytes, str]:
             ) from None
         data = text.encode("utf-8", "surrogatepass")
         if "\x00" in text:
-            _nul_error(name, data)
+            data = _nuls(data, name, warnings)
     else:
         encoding = "utf-8"
         if data[:3] == codecs.BOM_UTF8:
@@ -239,7 +268,7 @@ def _decode(data: bytes, name: str) -> tuple[bytes, str]:
                 "chat export; export the chat again from WhatsApp."
             )
         if b"\x00" in data:
-            _nul_error(name, data)
+            data = _nuls(data, name, warnings)
         # Validate with numpy (only the non-ASCII bytes are looked at); when that finds a
         # fault, decode in chunks to name the line (a chat is never held twice as a str).
         if _utf8_valid(data):

@@ -53,18 +53,36 @@ def time_seconds(
     ampm: np.ndarray,
     lines: np.ndarray,
     time_text: Callable[[int], str],
+    warnings: list[str] | None = None,
 ) -> np.ndarray:
     """Seconds since midnight per message (12 AM = 0 h, 12 PM = 12 h); ExportError naming the
-    first line with an impossible time. ``ampm`` is 0 (24 h clock), 1 (AM) or 2 (PM)."""
+    first line with an impossible time. ``ampm`` is 0 (24 h clock), 1 (AM) or 2 (PM).
+
+    A 24-hour time carrying a 12-hour marker that agrees with it (``23:59 PM``, ``13:37:00
+    p.m.``, ``00:04:03 AM``: some phones and fixtures write both) has only one reading, the
+    24-hour one: it is read so and named in a warning. ``13:00 AM`` or ``00:30 PM`` contradict
+    themselves and are refused.
+    """
     hour, minute, second = (x.astype(np.int64) for x in (hour, minute, second))
     twelve = ampm > 0
-    bad = (twelve & ((hour < 1) | (hour > 12))) | (hour > 23) | (minute > 59) | (second > 59)
+    both = twelve & (((hour > 12) & (hour <= 23) & (ampm == 2)) | ((hour == 0) & (ampm == 1)))
+    bad = (twelve & ~both & ((hour < 1) | (hour > 12))) | (hour > 23) | (minute > 59)
+    bad |= second > 59
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ExportError(
             f"Line {lines[i]} has the impossible time {time_text(i)!r}; the export is "
             "damaged or in a format chat-review does not know, so please report it."
         )
+    if both.any():
+        idx = np.flatnonzero(both)
+        shown = ", ".join(str(int(lines[i])) for i in idx[:5]) + (" ..." if len(idx) > 5 else "")
+        if warnings is not None:
+            warnings.append(
+                f"{len(idx)} time(s) are written in 24-hour form with an AM/PM marker (line "
+                f"{shown}, e.g. {time_text(int(idx[0]))!r}); they were read as 24-hour times."
+            )
+    twelve &= ~both
     h = np.where(twelve, (hour % 12) + np.where(ampm == 2, 12, 0), hour)
     return (h * 60 + minute) * 60 + second
 

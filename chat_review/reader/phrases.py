@@ -25,6 +25,9 @@ from .headers import MARKS, MK_B, SP_B, SPACES
 
 _TOKEN = re.compile(r"(\{name\}|\{any\}|\{file\}|\{'\}|\{\"\})")
 _QUOTES = "\"“”„«»‘’‚"
+_PUNCT = "<>:()•"
+#: Tolerated after a placeholder or marker: a final full stop and direction marks.
+_END = rb"\.?" + MK_B + b"*"
 
 
 @dataclass(frozen=True)
@@ -36,22 +39,22 @@ class Row:
 
 
 def _read_table(name: str) -> list[Row]:
+    """The rows of one phrase table; columns are found by the header line (lang, the kind
+    column, optional scope, phrase; source and seen_in are documentation only)."""
     text = resources.files("chat_review").joinpath("data", name).read_text(encoding="utf-8")
     rows: list[Row] = []
-    header_seen = False
+    cols: list[str] = []
     for raw in text.splitlines():
         if not raw.strip() or raw.startswith("#"):
             continue
-        cols = raw.split("\t")
-        if not header_seen:
-            header_seen = True
+        cells = raw.split("\t")
+        if not cols:
+            cols = cells
             continue
-        if len(cols) == 3:
-            rows.append(Row(cols[0], cols[1], "", cols[2]))
-        elif len(cols) == 4:
-            rows.append(Row(cols[0], cols[1], cols[2], cols[3]))
-        else:
+        if len(cells) > len(cols) or len(cells) < cols.index("phrase") + 1:
             raise ValueError(f"{name}: bad row {raw!r}")
+        get = dict(zip(cols, cells, strict=False))
+        rows.append(Row(get["lang"], cells[1], get.get("scope", ""), get["phrase"]))
     return rows
 
 
@@ -73,6 +76,8 @@ def _bytes_pattern(phrase: str, *, file_group: bool) -> bytes:
             for ch in part:
                 if ch in SPACES:
                     out.append(SP_B + MK_B + b"*")
+                elif ch in _PUNCT:  # exports put direction marks around brackets and colons
+                    out.append(MK_B + b"*" + re.escape(ch.encode()) + MK_B + b"*")
                 else:
                     out.append(re.escape(ch.encode()))
     return b"".join(out)
@@ -107,11 +112,15 @@ class PhraseBook:
     # group of that pattern, (category, kind, has_file)
     start: dict[int, tuple[re.Pattern[bytes], list[tuple[str, str, bool]]]]
     start_keys: np.ndarray  # the keys, sorted, for prefiltering
+    start_min: np.ndarray  # per key, the shortest first line one of its phrases can match
+    start_max: np.ndarray  # ... and the longest
+    start_pairs: np.ndarray  # sorted (key << 24 | last 3 bytes, case folded) of fixed phrases
+    start_anytail: np.ndarray  # per key: some phrase ends with a placeholder (no tail check)
     suffix_media: list[tuple[bytes, re.Pattern[bytes]]]  # "{file} (file attached)" and friends
     edited: list[bytes]  # markers at the end of a body
     # every system phrase as (a word it must contain, its pattern's source, the event), in the
     # order tried; a pattern is compiled the first time a line contains its word
-    system_events: list[tuple[str, str, str]]
+    system_events: list[tuple[tuple[str, bool], str, str]]
 
 
 @lru_cache(maxsize=1)
@@ -124,56 +133,111 @@ def phrasebook() -> PhraseBook:
     suffix: list[tuple[bytes, re.Pattern[bytes]]] = []
     # Longest phrases first so "This message was deleted." wins over its prefix.
     for row in media:
-        if row.kind == "file_attached":
-            tail = _TOKEN.split(row.phrase)[-1]
-            full = MK_B + b"*" + _bytes_pattern(row.phrase, file_group=True)
-            suffix.append((tail.encode(), re.compile(full)))
+        # a phrase that does not start with text ("<{file} eklendi>") is found by its ending
+        if row.kind == "file_attached" or "{" in row.phrase.encode()[:KEY_BYTES].decode(
+                "utf-8", "ignore"):
+            tail = _TOKEN.split(row.phrase)[-1].encode()
+            full = MK_B + b"*" + _bytes_pattern(row.phrase, file_group=True) + _END
+            suffix.append((tail.strip(b"."), re.compile(full, re.IGNORECASE)))
             continue
         has_file = "{file}" in row.phrase
         pat = _bytes_pattern(row.phrase, file_group=has_file)
         if not has_file:
             pat = b"(" + pat + b")"
-        alts.append((_key(row.phrase), pat + rb"(?=\n|\Z)", ("media", row.kind, has_file)))
+        alts.append((_key(row.phrase), pat + _END + rb"(?=\n|\Z)", ("media", row.kind, has_file),
+                     row.phrase))
     for row in markers:
         if row.kind == "deleted":
-            pat = b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z"
-            alts.append((_key(row.phrase), pat, ("deleted", row.kind, False)))
+            pat = b"(" + _bytes_pattern(row.phrase, file_group=False) + b")" + _END + rb"\Z"
+            alts.append((_key(row.phrase), pat, ("deleted", row.kind, False), row.phrase))
     for row in system:
         if row.scope == "anywhere":
             pat = b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z"
-            alts.append((_key(row.phrase), pat, ("system", row.kind, False)))
+            alts.append((_key(row.phrase), pat, ("system", row.kind, False), row.phrase))
+    # a phrase starting with "<" is also looked for after "<" and a direction mark
+    alts += [(k, p, r, t) for key, p, r, t in alts if (key & 0xFF) == 0x3C for k in _MARKED_KEYS]
     start: dict[int, tuple[re.Pattern[bytes], list[tuple[str, str, bool]]]] = {}
-    for key in sorted({k for k, _, _ in alts}):
-        mine = [(p, r) for k, p, r in alts if k == key]  # table order within a key
-        pat = re.compile(MK_B + b"*(?:" + b"|".join(p for p, _ in mine) + b")")
+    lengths: dict[int, tuple[int, int]] = {}
+    pairs: set[int] = set()
+    anytail: set[int] = set()
+    for key in sorted({a[0] for a in alts}):
+        mine = [(p, r) for k, p, r, _ in alts if k == key]  # table order within a key
+        spans = [_byte_span(t) for k, _, _, t in alts if k == key]
+        lengths[key] = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
+        for _, _, _, t in [a for a in alts if a[0] == key]:
+            last = _TOKEN.split(t)[-1].rstrip(".").encode()
+            if len(last) < KEY_BYTES:
+                anytail.add(key)
+            else:
+                pairs.add(key << 24 | _fold(int.from_bytes(last[-KEY_BYTES:], "little")))
+        pat = re.compile(MK_B + b"*(?:" + b"|".join(p for p, _ in mine) + b")", re.IGNORECASE)
         start[key] = (pat, [r for _, r in mine])
     edited = [r.phrase.encode() for r in markers if r.kind == "edited"]
+    # most literal text first ("{file} • {any} document omitted" before "{file} document
+    # omitted"): a body takes the first suffix form that matches it
+    suffix.sort(key=lambda tp: -len(_TOKEN.sub("", tp[1].pattern.decode("utf-8", "ignore"))))
     for tail in [t for t, _ in suffix] + edited:
-        if len(tail) < 4:  # the scan compares the last 4 bytes first
-            raise ValueError(f"phrase ending {tail!r} must end with at least 4 bytes of text")
+        if not tail:  # the scan compares the last (up to 4) bytes first
+            raise ValueError("a suffix phrase must end with text")
     # most literal text first, so "{name} removed the group photo" (icon) is tried before
     # "{name} removed {name}" (removed); each phrase is tried only when its longest word is in
     # the text (a plain substring test), so a line costs a few regex matches, not hundreds
     by_detail = sorted(system, key=lambda r: -len(_TOKEN.sub("", r.phrase)))
     events = []
     for row in by_detail:
-        words = [w for part in _TOKEN.split(row.phrase) if not _TOKEN.fullmatch(part)
-                 for w in re.split(f"[{SPACES}]", part)]
-        events.append((max(words, key=len, default=""),
-                       _str_pattern(row.phrase) + r"[.]?$", row.kind))
+        events.append((_index_word(row.phrase), _str_pattern(row.phrase) + r"[.]?$", row.kind))
     key_arr = np.array(sorted(start), dtype=np.int64)
-    return PhraseBook(start, key_arr, suffix, edited, events)
+    span = np.array([lengths[k] for k in sorted(start)], dtype=np.int64).reshape(-1, 2)
+    return PhraseBook(start, key_arr, span[:, 0], span[:, 1],
+                      np.array(sorted(pairs), dtype=np.int64),
+                      np.array([k in anytail for k in sorted(start)], dtype=bool),
+                      suffix, edited, events)
+
+
+#: Bytes a phrase's first line may grow by: direction marks, wide spaces, a final full stop.
+_SLACK = 12
+
+
+def _byte_span(phrase: str) -> tuple[int, int]:
+    """The shortest and longest first line (in bytes) a phrase can match: its literal text,
+    and that plus slack, or no limit when it has a placeholder."""
+    literal = len(_TOKEN.sub("", phrase).encode())
+    if _TOKEN.search(phrase):
+        return literal, 1 << 40
+    return literal, literal + 2 * phrase.count(" ") + _SLACK
 
 
 KEY_BYTES = 3
+#: "<" followed by the first two bytes of a direction mark (U+200E/F, U+202A-E; U+2066-9).
+_MARKED_KEYS = (int.from_bytes(b"<\xe2\x80", "little"), int.from_bytes(b"<\xe2\x81", "little"))
+
+
+def _fold(key: int) -> int:
+    """A 3-byte key with ASCII capitals made lower case (matching ignores ASCII case)."""
+    out = 0
+    for i in range(KEY_BYTES):
+        b = (key >> (8 * i)) & 0xFF
+        out |= (b | 0x20 if 0x41 <= b <= 0x5A else b) << (8 * i)
+    return out
 
 
 def _key(phrase: str) -> int:
-    """The first KEY_BYTES bytes of a phrase as a little-endian int (it must start with text)."""
+    """The first KEY_BYTES bytes of a phrase as a little-endian int, ASCII case folded (it
+    must start with text)."""
     head = phrase.encode()[:KEY_BYTES]
     if len(head) < KEY_BYTES or b"{" in head:
         raise ValueError(f"phrase {phrase!r} must start with at least {KEY_BYTES} bytes of text")
-    return int.from_bytes(head, "little")
+    return _fold(int.from_bytes(head, "little"))
+
+
+def _fold_keys(key: np.ndarray) -> np.ndarray:
+    """`_fold` on an array of keys."""
+    out = key.copy()
+    for i in range(KEY_BYTES):
+        b = (key >> (8 * i)) & 0xFF
+        upper = (b >= 0x41) & (b <= 0x5A)
+        out |= np.where(upper, 0x20 << (8 * i), 0)
+    return out
 
 
 @dataclass
@@ -197,6 +261,26 @@ def _tail4(buf: bytes, w: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> n
 
 def _int4(b: bytes) -> int:
     return int.from_bytes(b[-4:], "little")
+
+
+def _ends_with(tail: np.ndarray, text: bytes) -> np.ndarray:
+    """Where the last 4 bytes (`_tail4`) end with the last (up to 4) bytes of ``text``."""
+    t = text[-4:]
+    shift = 8 * (4 - len(t))
+    return (tail >= 0) & ((tail >> shift) == int.from_bytes(t, "little"))
+
+
+def _trim_end(buf: bytes, w: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each end moved back over a final full stop and direction marks (twice: ``.\u200e``)."""
+    ends = ends.copy()
+    for _ in range(2):
+        last = _load8(buf, w, np.maximum(ends - 3, 0)) & np.uint64(0xFFFFFF)
+        final = last >> np.uint64(16)
+        lrm_rlm = (final == np.uint64(0x8E)) | (final == np.uint64(0x8F))
+        mark = (ends - starts >= 3) & ((last & np.uint64(0xFFFF)) == np.uint64(0x80E2)) & lrm_rlm
+        dot = (ends - starts >= 1) & (final == np.uint64(0x2E))
+        ends -= np.where(mark, 3, np.where(dot, 1, 0))
+    return ends
 
 
 def scan_spans(
@@ -227,9 +311,17 @@ def scan_spans(
     marked = (size >= 3) & ((head & np.uint64(0xFFFFFF)) == np.uint64(0x8E80E2))  # U+200E
     shift = np.where(marked, np.uint64(24), np.uint64(0))
     key = ((head >> shift) & np.uint64(0xFFFFFF)).astype(np.int64)
-    key = np.where(starts + 3 * marked + 3 <= ends, key, -1)
+    key = np.where(starts + 3 * marked + 3 <= ends, _fold_keys(key), -1)
     keys = book.start_keys  # sorted
-    hit = keys[np.minimum(np.searchsorted(keys, key), len(keys) - 1)] == key
+    at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+    line_len = first_line_ends - starts
+    hit = (keys[at] == key) & (line_len >= book.start_min[at]) & (line_len <= book.start_max[at])
+    # and the first line's last 3 bytes (before a final full stop or mark) end some phrase
+    end3 = _tail4(buf, w, starts, _trim_end(buf, w, starts, first_line_ends)) >> 8
+    pair = (key << 24) | _fold_keys(np.where(end3 >= 0, end3, 0))
+    pairs = book.start_pairs
+    known = pairs[np.minimum(np.searchsorted(pairs, pair), max(len(pairs) - 1, 0))] == pair
+    hit &= known | book.start_anytail[at]
     for i, k in zip(np.flatnonzero(hit).tolist(), key[hit].tolist(), strict=True):
         pat, rows = book.start[k]
         m = pat.match(buf, int(starts[i]), int(ends[i]))
@@ -240,16 +332,29 @@ def scan_spans(
         targets[cat][i] = True
         if has_file:
             attachment[i] = m.group(g)
-    tail = _tail4(buf, w, starts, first_line_ends)
-    for suffix, full in book.suffix_media:
-        for i in np.flatnonzero(tail == _int4(suffix)).tolist():
-            s, e = int(starts[i]), int(first_line_ends[i])
-            if not buf.endswith(suffix, s, e):
-                continue
+    # suffix forms: prefilter on the phrase's last (up to 4) bytes, looked for before a final
+    # full stop or direction mark; the regex then checks the whole first line
+    tail = _tail4(buf, w, starts, _trim_end(buf, w, starts, first_line_ends))
+    by_tail: dict[int, list[re.Pattern[bytes]]] = {}
+    short: list[tuple[bytes, re.Pattern[bytes]]] = []
+    for t, full in book.suffix_media:  # in order, most literal text first
+        if len(t) >= 4:
+            by_tail.setdefault(_int4(t), []).append(full)
+        else:
+            short.append((t, full))
+    maybe = np.isin(tail, np.array(sorted(by_tail), dtype=np.int64))
+    short_hit = {t: _ends_with(tail, t) for t in {t for t, _ in short}}
+    for hit_t in short_hit.values():
+        maybe |= hit_t
+    for i in np.flatnonzero(maybe & ~media).tolist():
+        s, e = int(starts[i]), int(first_line_ends[i])
+        tried = by_tail.get(int(tail[i]), []) + [f for t, f in short if short_hit[t][i]]
+        for full in tried:
             m = full.fullmatch(buf, s, e)
             if m is not None:
                 media[i] = True
                 attachment[i] = m.group(1)
+                break
     tail = _tail4(buf, w, starts, ends)
     for marker in book.edited:
         for i in np.flatnonzero(tail == _int4(marker)).tolist():
@@ -268,6 +373,18 @@ def _strip_tail(body: str) -> str:
     if body.endswith((" ", "\n")):
         body = body[:-1]
     return body
+
+
+@cache
+def colon_prefixes() -> frozenset[bytes]:
+    """Literal text before ": " in system phrases ("Dodałeś(-aś): {name}"): on Android such a
+    line looks like a message from a sender of that name, so that "sender" is not a name."""
+    out = set()
+    for row in _read_table("system_phrases.tsv"):
+        head, sep, _ = row.phrase.partition(": ")
+        if sep and head and not _TOKEN.search(head):
+            out.add(head.encode())
+    return frozenset(out)
 
 
 #: The system-event categories a system row can have (the ``event`` column of
@@ -301,15 +418,61 @@ def event_categories(kinds: pd.Series, texts: pd.Series) -> pd.Series:
     return out.astype(pd.CategoricalDtype(list(EVENT_CATEGORIES)))
 
 
+def _index_word(phrase: str) -> tuple[str, bool]:
+    """The phrase's longest word, and whether it stands alone between spaces (then a line can
+    only match if that word is one of its space-separated tokens); words glued to a placeholder
+    or in scripts written without spaces are looked for as substrings."""
+    parts = _TOKEN.split(phrase)
+    best, alone = "", False
+    for j, part in enumerate(parts):
+        if not part or _TOKEN.fullmatch(part):
+            continue
+        pieces = re.split(f"[{SPACES}]", part)
+        for k, w in enumerate(pieces):
+            if len(w) <= len(best):
+                continue
+            left = k > 0 or j == 0
+            right = k < len(pieces) - 1 or j == len(parts) - 1
+            best, alone = w, left and right
+    return best, alone
+
+
+@lru_cache(maxsize=1)
+def _event_index() -> tuple[dict[str, list[int]], list[tuple[str, list[int]]]]:
+    """System phrases by word: {token: phrase numbers} and [(substring, phrase numbers)]."""
+    tokens: dict[str, list[int]] = {}
+    subs: dict[str, list[int]] = {}
+    for n, ((word, alone), _src, _ev) in enumerate(phrasebook().system_events):
+        (tokens if alone else subs).setdefault(word.lower() if alone else word, []).append(n)
+    return tokens, list(subs.items())
+
+
+_MARK_TABLE = str.maketrans("", "", MARKS)
+
+
+@lru_cache(maxsize=4096)
 def system_event(text: str) -> str | None:
-    """Which system event a (decoded) line is, or None when no phrase matches."""
+    """Which system event a (decoded) line is, or None when no phrase matches.
+
+    Only the phrases whose longest word the line contains are tried (a dictionary look-up
+    per word of the line), in the tables' most-detailed-first order.
+    """
     text = text.lstrip(MARKS)  # never matched by the patterns: no backtracking over a mark run
-    for word, source, event in phrasebook().system_events:
-        if word in text and _compiled(source).match(text):
+    tokens, subs = _event_index()
+    cand: set[int] = set()
+    for tok in text.translate(_MARK_TABLE).lower().split():
+        cand.update(tokens.get(tok, ()))
+    for word, rows in subs:
+        if word in text:
+            cand.update(rows)
+    events = phrasebook().system_events
+    for n in sorted(cand):
+        _word, source, event = events[n]
+        if _compiled(source).match(text):
             return event
     return None
 
 
 @cache
 def _compiled(source: str) -> re.Pattern[str]:
-    return re.compile(source, re.DOTALL)
+    return re.compile(source, re.DOTALL | re.IGNORECASE)

@@ -1,0 +1,144 @@
+"""Issue 15: lines real phones write that once refused a whole file or were misread.
+
+Each expectation was checked by hand against the line it reads.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chat_review.errors import ExportError
+from chat_review.reader._parse import parse_export_bytes
+
+LRM = "\u200e"
+
+
+def parse(text: str):
+    return parse_export_bytes(text.encode("utf-8"), "chat.txt", sha256="0" * 64)
+
+
+# -- a 24-hour time with a 12-hour marker --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "odd", "expected"),
+    [
+        ("[3/18/22, 10:00:00 PM]", "[3/18/22, 23:59:00 PM]", "2022-03-18 23:59:00"),
+        ("[18/3/22, 1:00:00 AM]", "[18/3/22, 00:04:03 AM]", "2022-03-18 00:04:03"),
+        ("18/3/22, 1:00 a. m. -", "18/3/22, 00:08 a. m. -", "2022-03-18 00:08:00"),
+        ("[18/3/22, 1:00:00 p.m.]", "[18/3/22, 13:37:00 p.m.]", "2022-03-18 13:37:00"),
+    ],
+)
+def test_a_24_hour_time_with_a_marker_that_agrees_is_read_and_warned(first, odd, expected):
+    chat = parse(f"{first} Ann Lee: one\n{odd} Ann Lee: two\n")
+    assert str(chat.messages["timestamp"].iat[1]) == expected
+    assert len(chat.messages) == 2
+    warn = [w for w in chat.meta.warnings if "24-hour form with an AM/PM marker" in w]
+    assert len(warn) == 1 and "line 2" in warn[0]
+
+
+@pytest.mark.parametrize("odd", ["13:00 AM", "00:30 PM"])
+def test_a_time_whose_marker_contradicts_the_hour_is_refused(odd: str) -> None:
+    with pytest.raises(ExportError, match="Line 2 has the impossible time"):
+        parse(f"18/3/22, 1:00 AM - Ann Lee: one\n18/3/22, {odd} - Ann Lee: two\n")
+
+
+# -- attachments ---------------------------------------------------------------------------
+
+IOS = "[13/01/2024, 09:00:00] Ann Lee: hi\n[13/01/2024, 09:01:00] Ben Ode: {}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "attachment"),
+    [
+        (f"Some file.txt {LRM}document omitted", "Some file.txt"),
+        (f"Report.pdf \u2022 {LRM}2 pages {LRM}document omitted", "Report.pdf"),
+        (f"{LRM}<attached: 00000012-PHOTO-2024-01-13-09-01-00.jpg>",
+         "00000012-PHOTO-2024-01-13-09-01-00.jpg"),
+        (f"{LRM}<{LRM}attached: {LRM}00000012-PHOTO-2024-01-13-09-01-00.jpg{LRM}>",
+         "00000012-PHOTO-2024-01-13-09-01-00.jpg"),
+        (f"Template.docx {LRM}<attached: 00000048-Template.docx>", "00000048-Template.docx"),
+        (f"2015-08-04-PHOTO-00004762.jpg <{LRM}attached>", "2015-08-04-PHOTO-00004762.jpg"),
+    ],
+)
+def test_ios_attachment_forms_are_media_with_their_file(body: str, attachment: str) -> None:
+    m = parse(IOS.format(body)).messages
+    assert m["kind"].iat[1] == "media"
+    assert m["sender"].iat[1] == "Ben Ode"
+    assert m["attachment"].iat[1] == attachment
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<media omitted>", "<Media omitted>", "<MEDIA OMITTED>", f"{LRM}video omitido",
+     "Video omitido", "Tarjeta de contacto omitida.", f"image omitted{LRM}"],
+)
+def test_placeholders_match_whatever_the_case_final_stop_or_marks(body: str) -> None:
+    m = parse(IOS.format(body)).messages
+    assert m["kind"].iat[1] == "media"
+
+
+# -- phrases in languages the first tables missed --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Kontaktkarte ausgelassen", "media"),
+        ("Fiche contact manquante", "media"),
+        ("sticker omis", "media"),
+        ("document manquant", "media"),
+        ("GIF retiré", "media"),
+        ("Video omitido", "media"),
+        ("Tarjeta de contacto omitida", "media"),
+        ("Scheda contatto omessa", "media"),
+        ("sticker non incluso", "media"),
+        ("documento omesso", "media"),
+        ("GIF esclusa", "media"),
+        ("Questo messaggio è stato eliminato.", "deleted"),
+        ("imagem não revelada", "media"),
+        ("Apagou esta mensagem.", "deleted"),
+        ("U hebt dit bericht verwijderd", "deleted"),
+        ("<رسانه حذف شد>", "media"),
+        ("изображение отсутствует", "media"),
+        ("Данное сообщение удалено.", "deleted"),
+        ("画像は含まれていません", "media"),
+        ("このメッセージは削除されました。", "deleted"),
+        ("gambar tidak disertakan", "media"),
+        ("Tin nhắn này đã bị xóa.", "deleted"),
+        ("ไม่มีรูปภาพ", "media"),
+        ("لم يتم إدراج الصورة", "media"),
+        ("Tato zpráva byla smazána.", "deleted"),
+        ("зображення відсутнє", "media"),
+    ],
+)
+def test_phrases_from_real_exports_are_recognised(body: str, kind: str) -> None:
+    m = parse(IOS.format(LRM + body)).messages
+    assert m["kind"].iat[1] == kind
+    assert m["sender"].iat[1] == "Ben Ode"
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "As mensagens e as chamadas são encriptadas ponto a ponto. Ninguém fora desta conversa "
+        "pode lê-las ou ouvi-las.",
+        "Сообщения и звонки защищены сквозным шифрованием. Никто за пределами этого чата не "
+        "может их прочитать.",
+        "メッセージと通話はエンドツーエンド暗号化されています。",
+        "Pesan dan panggilan terenkripsi secara end-to-end. Tidak seorang pun di luar chat ini "
+        "dapat membacanya.",
+    ],
+)
+def test_ios_encryption_notice_is_not_a_message_from_the_contact(notice: str) -> None:
+    m = parse(IOS.format(LRM + notice)).messages
+    assert m["kind"].iat[1] == "system"
+    assert m["sender"].isna().iat[1]
+    assert list(m["sender"].dropna()) == ["Ann Lee"]
+
+
+def test_polish_android_notice_with_a_colon_is_a_system_event_not_a_sender() -> None:
+    text = "13.01.2024, 09:00 - Ann Lee: hi\n13.01.2024, 09:01 - Dodałeś(-aś): Ben Ode\n"
+    m = parse(text).messages
+    assert m["kind"].iat[1] == "system"
+    assert m["text"].iat[1] == "Dodałeś(-aś): Ben Ode"
