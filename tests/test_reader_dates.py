@@ -38,23 +38,48 @@ def test_four_digit_first_field_is_year_first() -> None:
 
 
 def test_forward_running_dates_decide_the_order() -> None:
-    chat = parse(android("05/01/2024", "06/01/2024", "01/02/2024"))
+    # read month-first: 1 May, 1 Jun, 2 Jan, 2 Feb, 2 Mar, 3 Jan -- two steps back
+    chat = parse(android("05/01/2024", "06/01/2024", "01/02/2024", "02/02/2024", "03/02/2024",
+                         "01/03/2024"))
     assert chat.meta.date_order == "day-first"
     assert "run forward" in chat.meta.date_order_rule
     assert not chat.meta.date_order_ambiguous
 
 
 def test_forward_running_dates_can_prove_month_first() -> None:
-    chat = parse(android("01/05/2024", "01/06/2024", "02/01/2024"))
+    chat = parse(android("01/05/2024", "01/06/2024", "02/01/2024", "02/02/2024", "02/03/2024",
+                         "03/01/2024"))
     assert chat.meta.date_order == "month-first"
+    assert not chat.meta.date_order_ambiguous
+
+
+def test_one_step_back_is_not_proof_of_the_order() -> None:
+    # read month-first the dates step back once (1 Jun -> 2 Jan); one step proves nothing
+    chat = parse(android("01/05/2024", "01/06/2024", "02/01/2024"))
+    assert chat.meta.date_order == "day-first"
+    assert chat.meta.date_order_ambiguous
+    assert chat.meta.date_order_rule.startswith("not proven (")
+    assert "1 read day-first" in chat.meta.date_order_rule
+    assert any("could not be proven" in w for w in chat.meta.warnings)
 
 
 def test_field_that_changes_more_often_is_the_day() -> None:
-    chat = parse(android("01/03/2024", "02/03/2024", "03/03/2024"))
+    chat = parse(android("01/03/2024", "02/03/2024", "03/03/2024", "04/03/2024"))
     assert chat.meta.date_order == "day-first"
     assert "changes more often" in chat.meta.date_order_rule
-    chat = parse(android("03/01/2024", "03/02/2024", "03/03/2024"))
+    assert not chat.meta.date_order_ambiguous
+    chat = parse(android("03/01/2024", "03/02/2024", "03/03/2024", "03/04/2024"))
     assert chat.meta.date_order == "month-first"
+    assert not chat.meta.date_order_ambiguous
+
+
+def test_a_field_changing_twice_against_once_is_not_proof() -> None:
+    # the case: the second field changes twice, the first once
+    chat = parse(android("03/01/2024", "03/02/2024", "04/02/2024", "04/03/2024"))
+    assert chat.meta.date_order == "day-first"
+    assert chat.meta.date_order_ambiguous
+    assert "2 against 1 changes" in chat.meta.date_order_rule
+    assert chat.messages["timestamp"].iat[1] == pd.Timestamp("2024-02-03 10:00")
 
 
 def test_undecidable_order_defaults_to_day_first_with_warning() -> None:

@@ -318,10 +318,12 @@ def _build(
     del text
     _warn_time(res.timestamps, line, warnings)
     if res.ambiguous:
+        why = res.rule.removeprefix("not proven (").removesuffix(
+            "); assumed day-first, the UK default")
         warnings.append(
-            "The date order could not be told from the file (no day above 12 and no other clue);"
-            " it was read day-first — if the chat came from a US phone, re-run with "
-            "--date-order month-first."
+            f"The date order could not be proven from the file (no day above 12; {why}); it "
+            "was read day-first, the UK default — if the chat came from a US phone, re-run "
+            "with --date-order month-first."
         )
     counts = {k: int(v) for k, v in zip(KINDS, np.bincount(kind, minlength=4), strict=True)}
     _warn_truncated(msgs, counts, warnings)

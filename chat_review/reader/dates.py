@@ -8,9 +8,12 @@ The date order is decided from the whole file, in this order of rules:
 
 1. a 4-digit first field means year-first (``2024-01-31``);
 2. a first field above 12 proves day-first; a second field above 12 proves month-first;
-3. else the reading under which the dates run forward in file order (fewer steps back);
-4. else the field that changes more often between consecutive messages is the day;
-5. else day-first, the documented default for a UK school (flagged as ambiguous).
+3. else the reading under which the dates run forward in file order (fewer steps back), when
+   the other reading steps back at least MIN_STEPS_BACK times more;
+4. else the field that changes clearly more often between consecutive messages is the day;
+5. else, or when rules 3-4 only hint (one step back, two changes against one), the order is
+   "not proven": day-first, the documented default for a UK school, flagged as ambiguous
+   with the hint recorded in the rule.
 """
 
 from __future__ import annotations
@@ -201,44 +204,70 @@ def resolve(
     return Resolved(ts, order, rule, ambiguous)
 
 
-def _by_sequence(
+#: Rule 3 decides only when the other reading steps back at least this many times more.
+MIN_STEPS_BACK = 2
+#: Rule 4 decides only when the busier field changes at least this many times, and at least
+#: twice as often (plus one) as the other.
+MIN_CHANGES = 3
+
+
+def _fewer_steps_back(
     fields: np.ndarray, codes: np.ndarray, raws: Callable[[int], str], lines: np.ndarray
-) -> tuple[str, str, bool]:
-    """Rules 3-5 for files whose day and month fields are all 12 or below."""
+) -> tuple[str, str, bool] | None:
+    """Rule 3: dates run forward in a chat, so the reading with fewer steps back in file order
+    is the order; one step back is too little (a phone's clock, a forwarded export), so the
+    other reading must step back at least MIN_STEPS_BACK times more. Returns (order, rule,
+    proven), or None when both readings step back equally often."""
     back = {}
     for order in ("day-first", "month-first"):
         days = _day_numbers(fields, order, raws, lines, strict=False)
         if days is None:  # cannot happen with both fields <= 12, kept for safety
             back[order] = len(codes) + 1
             continue
-        seq = days[codes]
-        back[order] = int(np.count_nonzero(np.diff(seq) < 0))
-    if back["day-first"] != back["month-first"]:
-        win = min(back, key=back.__getitem__)
-        lose = "month-first" if win == "day-first" else "day-first"
-        return (
-            win,
-            f"the dates run forward in file order only when read {win} "
-            f"({back[win]} steps back, against {back[lose]} read {lose})",
-            False,
-        )
-    if len(codes) > 1:
-        a = fields[codes, 0]
-        b = fields[codes, 1]
-        ca = int(np.count_nonzero(np.diff(a)))
-        cb = int(np.count_nonzero(np.diff(b)))
-        if ca != cb:
-            order = "day-first" if ca > cb else "month-first"
-            return (
-                order,
-                f"the {'first' if ca > cb else 'second'} field changes more often "
-                f"({max(ca, cb)} against {min(ca, cb)} changes), so it is the day: {order}",
-                False,
-            )
-    return (
-        "day-first",
-        "nothing in the file decides between day-first and month-first (every day and month "
-        "field is 12 or below and the dates give no other clue); assumed day-first, the UK "
-        "default",
-        True,
-    )
+        back[order] = int(np.count_nonzero(np.diff(days[codes]) < 0))
+    if back["day-first"] == back["month-first"]:
+        return None
+    win = min(back, key=back.__getitem__)
+    lose = "month-first" if win == "day-first" else "day-first"
+    evidence = f"{back[win]} steps back read {win}, against {back[lose]} read {lose}"
+    if back[lose] - back[win] >= MIN_STEPS_BACK:
+        return win, f"the dates run forward in file order only when read {win} ({evidence})", True
+    return win, f"the dates run forward slightly better read {win} ({evidence})", False
+
+
+def _busier_field(fields: np.ndarray, codes: np.ndarray) -> tuple[str, str, bool] | None:
+    """Rule 4: the day changes more often than the month from one message to the next (as in
+    whatsapp-chat-parser's change-frequency check), but two changes against one prove
+    nothing: the busier field must change MIN_CHANGES times and twice as often (plus one)."""
+    if len(codes) < 2:
+        return None
+    ca = int(np.count_nonzero(np.diff(fields[codes, 0])))
+    cb = int(np.count_nonzero(np.diff(fields[codes, 1])))
+    if ca == cb:
+        return None
+    order = "day-first" if ca > cb else "month-first"
+    hi, lo = max(ca, cb), min(ca, cb)
+    which = "first" if ca > cb else "second"
+    evidence = f"{hi} against {lo} changes"
+    if hi >= MIN_CHANGES and hi >= 2 * lo + 1:
+        return order, f"the {which} field changes more often ({evidence}), so it is the day: " \
+            f"{order}", True
+    return order, f"the {which} field changes a little more often ({evidence})", False
+
+
+def _by_sequence(
+    fields: np.ndarray, codes: np.ndarray, raws: Callable[[int], str], lines: np.ndarray
+) -> tuple[str, str, bool]:
+    """Rules 3-5 for files whose day and month fields are all 12 or below. Thin evidence (a
+    hint, not a proof) is recorded in the rule but leaves the order "not proven": the UK
+    default, flagged as ambiguous so the reader warns and every output says so."""
+    hints = []
+    for rule in (_fewer_steps_back(fields, codes, raws, lines), _busier_field(fields, codes)):
+        if rule is None:
+            continue
+        order, text, proven = rule
+        if proven:
+            return order, text, False
+        hints.append(text)
+    why = "; ".join(hints) if hints else "the dates give no clue"
+    return "day-first", f"not proven ({why}); assumed day-first, the UK default", True
