@@ -122,21 +122,23 @@ def test_impossible_time_on_ios_names_the_line() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
-        "2024. 12. 31. 오후 11:59 - 이름: 텍스트\n2025. 1. 1. 오전 12:01 - 다른: 더\n",
-        "2024/12/31 午後 11:59 - 名前: テキスト\n",
-        "[2024/12/31 下午 11:59:01] 名字: 文本\n",
+        ("2024. 12. 31. 오후 11:59 - 이름: 텍스트\n2025. 1. 1. 오전 12:01 - 다른: 더\n",
+         ["2024-12-31 23:59:00", "2025-01-01 00:01:00"]),
+        ("2024/12/31 午後 11:59 - 名前: テキスト\n", ["2024-12-31 23:59:00"]),
+        ("[2024/12/31 下午 11:59:01] 名字: 文本\n", ["2024-12-31 23:59:01"]),
     ],
 )
-def test_a_time_of_day_word_before_the_hour_is_refused_not_misread(text):
-    with pytest.raises(ExportError, match="word before the hour"):
-        parse_export_bytes(text.encode("utf-8"), "chat.txt", sha256="0" * 64)
+def test_a_time_of_day_word_before_the_hour_is_read_as_a_person_would(text, expected):
+    chat = parse_export_bytes(text.encode("utf-8"), "chat.txt", sha256="0" * 64)
+    assert chat.messages["timestamp"].astype(str).tolist() == expected
+    assert "time-of-day word" in chat.meta.date_order_rule
 
 
-def test_a_word_between_date_and_time_that_changes_is_refused():
+def test_an_unknown_word_between_date_and_time_that_changes_is_refused():
     text = "31/12/2024 xa 11:59 - A: one\n01/01/2025 yb 00:01 - B: two\n"
-    with pytest.raises(ExportError, match="word before the hour"):
+    with pytest.raises(ExportError, match="does not know between the date and the hour"):
         parse_export_bytes(text.encode("utf-8"), "chat.txt", sha256="0" * 64)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from chat_review.reader._parse import parse_export_bytes
@@ -36,12 +37,26 @@ def _id(row) -> str:
     return f"{row.lang}-{row.kind}-{row.phrase[:40]}"
 
 
-@pytest.mark.parametrize("row", SYSTEM, ids=[_id(r) for r in SYSTEM])
-def test_android_system_phrase_is_system_without_sender(row) -> None:
-    m = parse(FIRST + f"13/01/2024, 09:00 - {fill(row.phrase)}\n").messages
-    assert m["kind"].iat[1] == "system"
-    assert m["sender"].isna().iat[1]
-    assert m["text"].iat[1] == fill(row.phrase)
+def _langs(rows) -> list[str]:
+    return sorted({r.lang for r in rows})
+
+
+def _of(rows, lang: str) -> list:
+    return [r for r in rows if r.lang == lang]
+
+
+# One export per language holds every row of that language, one message each, so a failure
+# names the phrases that were misread (the lists are compared whole).
+
+
+@pytest.mark.parametrize("lang", _langs(SYSTEM))
+def test_android_system_phrases_are_system_without_sender(lang: str) -> None:
+    rows = _of(SYSTEM, lang)
+    body = "".join(f"13/01/2024, 09:00 - {fill(r.phrase)}\n" for r in rows)
+    m = parse(FIRST + body).messages.iloc[1:]
+    assert list(m["text"]) == [fill(r.phrase) for r in rows]
+    assert [p for p, k in zip(m["text"], m["kind"], strict=True) if k != "system"] == []
+    assert m["sender"].isna().all()
 
 
 @pytest.mark.parametrize("row", SYSTEM, ids=[_id(r) for r in SYSTEM])
@@ -49,12 +64,15 @@ def test_system_phrase_is_recognised_as_its_own_event(row) -> None:
     assert system_event(LRM + fill(row.phrase)) == row.kind
 
 
-@pytest.mark.parametrize("row", SYSTEM, ids=[_id(r) for r in SYSTEM])
-def test_ios_system_phrase_attributed_to_group_is_system(row) -> None:
-    text = FIRST_IOS + f"[13/01/2024, 09:00:00] Class 3 Parents: {LRM}{fill(row.phrase)}\n"
-    m = parse(text).messages
-    assert m["kind"].iat[1] == "system"
-    assert m["sender"].isna().iat[1]
+@pytest.mark.parametrize("lang", _langs(SYSTEM))
+def test_ios_system_phrases_attributed_to_group_are_system(lang: str) -> None:
+    rows = _of(SYSTEM, lang)
+    body = "".join(f"[13/01/2024, 09:00:00] Class 3 Parents: {LRM}{fill(r.phrase)}\n"
+                   for r in rows)
+    m = parse(FIRST_IOS + body).messages
+    got = m.iloc[1:]
+    assert [p for p, k in zip(got["text"], got["kind"], strict=True) if k != "system"] == []
+    assert got["sender"].isna().all()
     assert list(m["sender"].dropna()) == ["Ben Okafor"]
 
 
@@ -67,16 +85,16 @@ def test_encryption_notice_with_a_sender_is_system(row) -> None:
     assert m["sender"].isna().iat[1]
 
 
-@pytest.mark.parametrize("row", MEDIA, ids=[_id(r) for r in MEDIA])
+@pytest.mark.parametrize("lang", _langs(MEDIA))
 @pytest.mark.parametrize("prefix", ["", LRM], ids=["plain", "lrm"])
-def test_media_form_is_media_with_attachment(row, prefix: str) -> None:
-    m = parse(FIRST + f"13/01/2024, 09:00 - Ben Okafor: {prefix}{fill(row.phrase)}\n").messages
-    assert m["kind"].iat[1] == "media"
-    assert m["sender"].iat[1] == "Ben Okafor"
-    if "{file}" in row.phrase:
-        assert m["attachment"].iat[1] == FILE
-    else:
-        assert m["attachment"].isna().iat[1]
+def test_media_forms_are_media_with_attachment(lang: str, prefix: str) -> None:
+    rows = _of(MEDIA, lang)
+    body = "".join(f"13/01/2024, 09:00 - Ben Okafor: {prefix}{fill(r.phrase)}\n" for r in rows)
+    m = parse(FIRST + body).messages.iloc[1:]
+    assert [r.phrase for r, k in zip(rows, m["kind"], strict=True) if k != "media"] == []
+    assert (m["sender"] == "Ben Okafor").all()
+    expected = [FILE if "{file}" in r.phrase else None for r in rows]
+    assert [None if pd.isna(a) else a for a in m["attachment"]] == expected
 
 
 def test_media_caption_on_next_line_is_kept() -> None:
@@ -86,13 +104,13 @@ def test_media_caption_on_next_line_is_kept() -> None:
     assert m["text"].iat[1] == f"{FILE} (file attached)\nOur trip"
 
 
-@pytest.mark.parametrize(
-    "row", [r for r in MARKERS if r.kind == "deleted"], ids=lambda r: _id(r)
-)
-def test_deleted_placeholder_is_deleted(row) -> None:
-    m = parse(FIRST + f"13/01/2024, 09:00 - Ben Okafor: {row.phrase}\n").messages
-    assert m["kind"].iat[1] == "deleted"
-    assert m["sender"].iat[1] == "Ben Okafor"
+@pytest.mark.parametrize("lang", _langs([r for r in MARKERS if r.kind == "deleted"]))
+def test_deleted_placeholders_are_deleted(lang: str) -> None:
+    rows = [r for r in _of(MARKERS, lang) if r.kind == "deleted"]
+    body = "".join(f"13/01/2024, 09:00 - Ben Okafor: {r.phrase}\n" for r in rows)
+    m = parse(FIRST + body).messages.iloc[1:]
+    assert [r.phrase for r, k in zip(rows, m["kind"], strict=True) if k != "deleted"] == []
+    assert (m["sender"] == "Ben Okafor").all()
 
 
 @pytest.mark.parametrize("row", [r for r in MARKERS if r.kind == "edited"], ids=lambda r: _id(r))

@@ -142,3 +142,52 @@ def test_polish_android_notice_with_a_colon_is_a_system_event_not_a_sender() -> 
     m = parse(text).messages
     assert m["kind"].iat[1] == "system"
     assert m["text"].iat[1] == "Dodałeś(-aś): Ben Ode"
+
+
+# -- layouts once refused -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "rule"),
+    [
+        ("[3/18/2565 BE, 14:56:01] Ann Lee: hi\n", "2022-03-18 14:56:01", "Buddhist-era"),
+        ("[3/18/R4, 14:56:01] Ann Lee: hi\n", "2022-03-18 14:56:01", "Japanese-era R years"),
+        ("[3/18/H30, 14:56:01] Ann Lee: hi\n", "2018-03-18 14:56:01", "Japanese-era H years"),
+        ("[14:56:01, 3/18/22] Ann Lee: hi\n", "2022-03-18 14:56:01", "time is written before"),
+        ("2022/12/14, 13:34. - Ann Lee: hi\n", "2022-12-14 13:34:00", "proves year-first"),
+        ("13/01/2021, 9:15 in the morning - Ann Lee: hi\n", "2021-01-13 09:15:00", "day-first"),
+        ("13/01/2021, 9:15 in the evening - Ann Lee: hi\n", "2021-01-13 21:15:00", "day-first"),
+        ("13/01/2021, 3:15 in the afternoon - Ann Lee: hi\n", "2021-01-13 15:15:00", "day-first"),
+        ("13/01/2021, 12:05 at night - Ann Lee: hi\n", "2021-01-13 00:05:00", "day-first"),
+        ("13/01/2021, 10:30 at night - Ann Lee: hi\n", "2021-01-13 22:30:00", "day-first"),
+        ("13/01/2021, 11:59 ب.ظ. - Ann Lee: hi\n", "2021-01-13 23:59:00", "day-first"),
+        ("13/01/2021, 11:59 ق.ظ. - Ann Lee: hi\n", "2021-01-13 11:59:00", "day-first"),
+    ],
+)
+def test_a_layout_is_read_as_a_person_would_with_its_rule(text, expected, rule) -> None:
+    chat = parse(text)
+    assert str(chat.messages["timestamp"].iat[0]) == expected
+    assert chat.messages["sender"].iat[0] == "Ann Lee"
+    assert rule in chat.meta.date_order_rule
+
+
+@pytest.mark.parametrize(
+    ("word_time", "expected"),
+    [
+        ("오전 12:01", "00:01"), ("오후 12:01", "12:01"), ("오후 11:59", "23:59"),
+        ("午前0:05", "00:05"), ("午後0:30", "12:30"), ("午後11:59", "23:59"),
+        ("上午8:00", "08:00"), ("下午1:01", "13:01"), ("中午12:30", "12:30"), ("中午1:30", "13:30"),
+        ("中午11:45", "11:45"), ("凌晨12:30", "00:30"), ("晚上9:00", "21:00"),
+        ("半夜12:10", "00:10"), ("半夜11:50", "23:50"),
+        ("ก่อนเที่ยง 9:00", "09:00"), ("หลังเที่ยง 9:00", "21:00"),
+    ],
+)
+def test_a_time_of_day_word_before_the_hour_sets_the_half_of_the_day(word_time, expected):
+    chat = parse(f"2024/12/31 {word_time} - Ann Lee: hi\n")
+    assert str(chat.messages["timestamp"].iat[0]) == f"2024-12-31 {expected}:00"
+    assert chat.meta.warnings == []
+
+
+def test_a_file_without_a_year_is_still_refused() -> None:
+    with pytest.raises(ExportError):
+        parse("13/01 09:00 - Ann Lee: hi\n14/01 09:01 - Ben Ode: yo\n")

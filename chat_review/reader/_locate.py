@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dates import clean
-from .headers import SPACES, Signature
+from .headers import AMPM_WORDS, PERIOD_WORDS, SPACES, Signature, period_ampm
 
 _CHUNK = 1 << 23
 _U8_ONES = np.uint64(0x0101010101010101)
@@ -96,6 +96,18 @@ class _Matcher:
             self.overflow |= over & self.ok
             q = np.minimum(q, self.window - 1)
             v = self.flat[self.base + q]
+            v[over] = 0
+            return v
+        return self.flat[self.base + q]
+
+    def _peek(self, k: int, live: np.ndarray) -> np.ndarray:
+        """Like `at`, but only the ``live`` rows that run past the window are left to the
+        regex (a word that stopped matching earlier does not matter)."""
+        q = self.pos + k
+        over = q >= self.window
+        if over.any():
+            self.overflow |= over & live
+            v = self.flat[self.base + np.minimum(q, self.window - 1)]
             v[over] = 0
             return v
         return self.flat[self.base + q]
@@ -178,8 +190,23 @@ class _Matcher:
         return value
 
     def ampm(self) -> np.ndarray:
-        """Optional space, then AM/PM (a.m., a. m., ص, م); returns 1 for AM, 2 for PM."""
+        """Optional space, then AM/PM (a.m., a. m., ص, م, ق.ظ., ب.ظ., "in the morning"...);
+        returns 1 for AM, 2 for PM, 3 for "at night" (which needs the hour)."""
         self.space(optional=True)
+        start, ok0 = self.pos.copy(), self.ok.copy()
+        words = tuple(AMPM_WORDS)
+        idx = self.word(words)
+        by_word = idx >= 0
+        word_end = self.pos.copy()
+        codes = np.array(list(AMPM_WORDS.values()), dtype=np.int8)
+        word_code = codes[np.maximum(idx, 0)]
+        self.pos, self.ok = start, ok0.copy()
+        code = self._ampm_marker()
+        self.pos = np.where(by_word, word_end, self.pos)
+        self.ok = np.where(by_word, ok0, self.ok)
+        return np.where(by_word, word_code, code).astype(np.int8)
+
+    def _ampm_marker(self) -> np.ndarray:
         b0, b1 = self.at(0), self.at(1)
         arab_am = (b0 == 0xD8) & (b1 == 0xB5)
         arab_pm = (b0 == 0xD9) & (b1 == 0x85)
@@ -196,14 +223,35 @@ class _Matcher:
         self.pos += 1
         self.pos += self.at(0) == ord(".")
         letter_end = self.pos
-        self.pos = np.where(letter, letter_end, saved + 2)
-        self.ok &= (letter & m_ok) | arab_am | arab_pm
-        return np.where(pm | arab_pm, 2, 1).astype(np.int8)
+        # Persian ق.ظ. (a.m.) / ب.ظ. (p.m.): letter, '.', ظ, optional '.'
+        qaf = (b0 == 0xD9) & (b1 == 0x82)
+        beh = (b0 == 0xD8) & (b1 == 0xA8)
+        self.pos = saved
+        pers = (qaf | beh) & (self.at(2) == 0x2E) & (self.at(3) == 0xD8) & (self.at(4) == 0xB8)
+        pers_end = saved + 5 + (self.at(5) == 0x2E)
+        self.pos = np.where(letter, letter_end, np.where(pers, pers_end, saved + 2))
+        self.ok &= (letter & m_ok) | arab_am | arab_pm | pers
+        return np.where(pm | arab_pm | (pers & beh), 2, 1).astype(np.int8)
+
+    def word(self, words: tuple[str, ...]) -> np.ndarray:
+        """One of ``words`` (longest first); returns its index, -1 where none is there."""
+        found = np.full(len(self.pos), -1, dtype=np.int64)
+        width = np.zeros(len(self.pos), dtype=np.int64)
+        for j in sorted(range(len(words)), key=lambda k: -len(words[k].encode())):
+            raw = words[j].encode()
+            hit = (found < 0) & self.ok
+            for k, byte in enumerate(raw):
+                hit &= self._peek(k, hit) == byte
+            found = np.where(hit, j, found)
+            width = np.where(hit, len(raw), width)
+        self.ok &= found >= 0
+        self.pos += width
+        return found
 
 
 def greedy_safe(sig: Signature) -> bool:
     """False when the year may run straight into the hour (then only the regex is exact)."""
-    return bool(sig.trailing_dot or sig.mid)
+    return bool(sig.trailing_dot or sig.mid or sig.time_first or sig.era)
 
 
 def header_spans(buf: bytes, arr: np.ndarray, line_starts: np.ndarray, limit: int,
@@ -232,28 +280,20 @@ def _match_block(buf: bytes, w: np.ndarray, starts: np.ndarray, line_index: np.n
     if sig.bracket:
         m.literal("[")
         m.marks()
-    a = m.digits(4, 4, na) if sig.year_first else m.digits(1, 2, na)
-    m.marks()
-    m.literal(sig.s1)
-    m.marks()
-    b = m.digits(1, 2, na)
-    m.marks()
-    m.literal(sig.s2)
-    m.marks()
-    c = m.digits(1, 2, na) if sig.year_first else m.digits(2, 4, na, step=2)
-    m.marks()
-    if sig.trailing_dot:
-        m.literal(".")
-    m.literal(sig.mid)
-    hour = m.digits(1, 2, na)
-    m.literal(sig.time_sep)
-    minute = m.digits(2, 2, na)
-    if sig.seconds:
-        m.literal(sig.time_sep)
-        second = m.digits(2, 2, na)
+    if sig.time_first:
+        hour, minute, second, ampm = _time(m, sig, na)
+        m.marks()
+        m.literal(sig.mid)
+        a, b, c = _date(m, sig, na)
     else:
-        second = np.zeros(len(m.pos), dtype=np.int64)
-    ampm = m.ampm() if sig.ampm else np.zeros(len(m.pos), dtype=np.int8)
+        a, b, c = _date(m, sig, na)
+        before, _, after = sig.mid.partition("{p}")
+        m.literal(before)
+        word = m.word(PERIOD_WORDS) if sig.period else None
+        m.literal(after)
+        hour, minute, second, ampm = _time(m, sig, na)
+        if word is not None:
+            ampm = _period_codes(word, hour)
     m.marks()
     if sig.bracket:
         m.literal("]")
@@ -280,6 +320,55 @@ def _match_block(buf: bytes, w: np.ndarray, starts: np.ndarray, line_index: np.n
     both = _concat([got, slow])
     order = np.argsort(both.start, kind="stable")
     return _take(both, order)
+
+
+def _date(m: _Matcher, sig: Signature, na: bool) -> tuple[np.ndarray, ...]:
+    """The three date fields (a Japanese-era letter or " BE" around the year is consumed)."""
+    a = m.digits(4, 4, na) if sig.year_first else m.digits(1, 2, na)
+    m.marks()
+    m.literal(sig.s1)
+    m.marks()
+    b = m.digits(1, 2, na)
+    m.marks()
+    m.literal(sig.s2)
+    m.marks()
+    if sig.year_first:
+        c = m.digits(1, 2, na)
+    elif sig.era == "BE":
+        c = m.digits(4, 4, na)
+        m.literal(" BE")
+    elif sig.era:
+        m.literal(sig.era)
+        c = m.digits(1, 2, na)
+    else:
+        c = m.digits(2, 4, na, step=2)
+    m.marks()
+    if sig.trailing_dot:
+        m.literal(".")
+    return a, b, c
+
+
+def _time(m: _Matcher, sig: Signature, na: bool) -> tuple[np.ndarray, ...]:
+    hour = m.digits(1, 2, na)
+    m.literal(sig.time_sep)
+    minute = m.digits(2, 2, na)
+    if sig.seconds:
+        m.literal(sig.time_sep)
+        second = m.digits(2, 2, na)
+    else:
+        second = np.zeros(len(m.pos), dtype=np.int64)
+    ampm = m.ampm() if sig.ampm else np.zeros(len(m.pos), dtype=np.int8)
+    night = ampm == 3  # "12:05 at night" is a.m., "9:30 at night" p.m.
+    ampm[night] = np.where((hour[night] == 12) | (hour[night] < 6), 1, 2)
+    return hour, minute, second, ampm
+
+
+def _period_codes(word: np.ndarray, hour: np.ndarray) -> np.ndarray:
+    """AM/PM codes (1/2) from the index of the time-of-day word before each hour."""
+    table = np.array([period_ampm(w, 1) for w in PERIOD_WORDS], dtype=np.int8)
+    at11 = np.array([period_ampm(w, 11) for w in PERIOD_WORDS], dtype=np.int8)
+    idx = np.maximum(word, 0)
+    return np.where(hour == 11, at11[idx], table[idx]).astype(np.int8)
 
 
 def _take(h: Headers, idx: np.ndarray) -> Headers:
@@ -321,7 +410,16 @@ def header_spans_regex(buf: bytes, line_starts: np.ndarray, limit: int,
         f = [int(x) for x in _NUM.findall(d)[:3]]
         tn = [int(x) for x in _NUM.findall(t)[:3]]
         tail = _NUM.sub("", t).strip(" :.\u00a0\u202f\u2009")
-        ap = 0 if not tail else (2 if tail[0] in "Pp\u0645" else 1)
+        word = next((w for w in PERIOD_WORDS if tail.startswith(w)), None)
+        said = " ".join(tail.split())
+        if word is not None:
+            ap = period_ampm(word, tn[0])
+        elif said in AMPM_WORDS:
+            ap = AMPM_WORDS[said]
+            if ap == 3:
+                ap = 1 if tn[0] == 12 or tn[0] < 6 else 2
+        else:
+            ap = 0 if not tail else (2 if tail[0] in "Pp\u0645\u0628" else 1)
         rows.append((i, p, mt.end(), f, tn[0], tn[1], tn[2] if len(tn) > 2 else 0, ap))
     if not rows:
         return _concat([])

@@ -105,9 +105,9 @@ def parse_export_bytes(
     period_word = headers.day_period_word(sample)
     if period_word is not None:
         raise ExportError(
-            f"{name} writes the time of day as a word before the hour ('{period_word}'), "
-            "which chat-review cannot read without risking a wrong hour; export the chat "
-            "again with the phone's clock set to 24-hour time."
+            f"{name} writes a word chat-review does not know between the date and the hour "
+            f"('{period_word}'), which may change the hour; export the chat again with the "
+            "phone's clock set to 24-hour time."
         )
     end = len(buf)
     while end and buf[end - 1] == 0x0A:
@@ -185,7 +185,7 @@ def _check_mixed_layouts(
     for i in cand.tolist():
         p = int(line_starts[i])
         raw = buf[p : min(p + 200, end)].split(b"\n", 1)[0]
-        m = headers.LOOSE.match(raw.decode("utf-8", "replace"))
+        m = headers.loose_match(raw.decode("utf-8", "replace"))
         if m is None or not headers.plausible(m):
             continue
         s = headers.signature_of(m)
@@ -229,6 +229,12 @@ def _build(
         m = head_re.match(buf, int(h.start[i]), end)
         return dates.clean(m.group(g)) if m else "?"
 
+    if sig.period:  # Japanese clocks run 午前0:05 .. 午後11:59; hour 0 is 12 a.m./p.m.
+        h.hour[h.hour == 0] = 12
+    if sig.era == "BE":  # Buddhist-era years: 2565 BE is 2022
+        h.fields[:, 2] -= headers.BUDDHIST_OFFSET
+    elif sig.era:  # Japanese-era years: R4 is 2022
+        h.fields[:, 2] += headers.ERA_START[sig.era]
     # dates: one code per distinct (first, second, third) number triple
     f64 = h.fields.astype(np.int64)
     key = (f64[:, 0] * 100 + f64[:, 1]) * 10_000 + f64[:, 2]
@@ -332,7 +338,7 @@ def _build(
         sha256="",
         platform=sig.platform,
         date_order=res.order,
-        date_order_rule=res.rule,
+        date_order_rule=res.rule + _layout_notes(sig),
         date_order_ambiguous=res.ambiguous,
         encoding="",
         container="",
@@ -342,6 +348,21 @@ def _build(
     if msgs.empty:  # pragma: no cover - there is always a first header
         msgs = empty_messages()
     return Chat(msgs, meta)
+
+
+def _layout_notes(sig: headers.Signature) -> str:
+    """How the header's calendar and clock were read, added to the recorded date rule."""
+    notes = []
+    if sig.era == "BE":
+        notes.append(f"years are Buddhist-era, {headers.BUDDHIST_OFFSET} ahead (2565 BE = 2022)")
+    elif sig.era:
+        start = headers.ERA_START[sig.era]
+        notes.append(f"years are Japanese-era {sig.era} years ({sig.era}1 = {start + 1})")
+    if sig.time_first:
+        notes.append("the time is written before the date")
+    if sig.period:
+        notes.append("the hour follows a time-of-day word (a.m./p.m. words such as 오후 = p.m.)")
+    return "; " + "; ".join(notes) if notes else ""
 
 
 _TEXT_BLOCK = 1 << 20

@@ -21,21 +21,69 @@ SPACES = " \u00a0\u202f\u2009"
 _MK = f"[{MARKS}]"
 _SP = f"[{SPACES}]"
 _DG = "[0-9\u0660-\u0669\u06f0-\u06f9]"
-# AM/PM: AM, am, a.m., a. m., and the Arabic ص (AM) / م (PM).
-_AMPM = rf"(?:[AaPp]\.?{_SP}?[Mm]\.?|\u0635|\u0645)"
+# AM/PM: AM, am, a.m., a. m., the Arabic ص (AM) / م (PM) and the Persian ق.ظ. / ب.ظ.
+_AMPM_WORDS_RE = "|".join(
+    w.replace(" ", _SP)
+    for w in ("in the morning", "in the afternoon", "in the evening", "at night")
+)
+_AMPM = (
+    rf"(?:[AaPp]\.?{_SP}?[Mm]\.?|\u0635|\u0645|[\u0642\u0628]\.\u0638\.?|{_AMPM_WORDS_RE})"
+)
+#: Time-of-day words after the time ("9:15 in the morning", some English exports): a.m. (1),
+#: p.m. (2), or 3 for "at night", which is a.m. at 12 and before 6 and p.m. after.
+AMPM_WORDS = {"in the morning": 1, "in the afternoon": 2, "in the evening": 2, "at night": 3}
 
-LOOSE = re.compile(
-    rf"^{_MK}*(?:(?P<br>\[){_MK}*)?"  # never two mark runs in a row: no quadratic backtracking
+# Words for the time of day that some locales write *before* the hour (Korean, Japanese,
+# Chinese, Thai). They change the hour ("오후 11:59" is 23:59), so each is read: 1 = a.m.,
+# 2 = p.m.; noon and midnight depend on the hour (see `period_ampm`).
+PERIOD_AM = ("오전", "午前", "上午", "凌晨", "早上", "清晨", "ก่อนเที่ยง")
+PERIOD_PM = ("오후", "午後", "下午", "晚上", "傍晚", "หลังเที่ยง")
+PERIOD_NOON, PERIOD_MIDNIGHT = ("中午",), ("半夜",)
+PERIOD_WORDS = PERIOD_AM + PERIOD_PM + PERIOD_NOON + PERIOD_MIDNIGHT
+_PW = "|".join(sorted(PERIOD_WORDS, key=len, reverse=True))
+# A Japanese-era year ("R4" = Reiwa 4 = 2022) or a Buddhist-era year ("2565 BE" = 2022).
+ERA_START = {"R": 2018, "H": 1988}  # year 1 of Reiwa is 2019, of Heisei 1989
+BUDDHIST_OFFSET = 543
+
+_DATE = (
     rf"(?P<a>{_DG}{{1,4}}){_MK}*(?P<s1>\.{_SP}|[./-]){_MK}*"
     rf"(?P<b>{_DG}{{1,2}}){_MK}*(?P<s2>\.{_SP}|[./-]){_MK}*"
-    rf"(?P<c>{_DG}{{1,4}}){_MK}*(?P<tr>\.)?"
-    # between date and time: a comma and a space or two, maybe a short word ("à", "klo", "um");
-    # bounded, so a hostile first line cannot make every line's test long
-    rf"(?P<mid>[,\u060c]?{_SP}{{0,3}}(?:[^\W\d_]{{1,5}}\.?{_SP}{{1,3}})?)"
+    rf"(?P<era>[RH](?={_DG}))?(?P<c>{_DG}{{1,4}})(?P<be>{_SP}BE)?{_MK}*(?P<tr>\.)?"
+)
+_TIME = (
     rf"(?P<H>{_DG}{{1,2}})(?P<ts>[:.])(?P<M>{_DG}{{2}})(?:[:.](?P<S>{_DG}{{2}}))?"
     rf"(?P<ap>{_SP}?{_AMPM})?{_MK}*"
-    rf"(?P<close>\]{_SP}?|{_SP}[-\u2013]{_SP}|:{_SP})"
 )
+_CLOSE = rf"(?P<close>\]{_SP}?|\.?{_SP}[-\u2013]{_SP}|:{_SP})"
+LOOSE = re.compile(
+    rf"^{_MK}*(?:(?P<br>\[){_MK}*)?"  # never two mark runs in a row: no quadratic backtracking
+    + _DATE
+    # between date and time: a comma and a space or two, maybe a short word ("à", "klo", "um")
+    # or a time-of-day word ("오후"); bounded, so a hostile first line cannot make every
+    # line's test long
+    + rf"(?P<mid>[,\u060c]?{_SP}{{0,3}}(?:(?P<pw>{_PW}){_SP}{{0,3}}|"
+    rf"[^\W\d_]{{1,5}}\.?{_SP}{{1,3}})?)"
+    + _TIME + _CLOSE
+)
+#: The same with the time before the date ("[14:56:01, 3/18/22] Name:", iPhones in Vietnamese).
+LOOSE_TIME_FIRST = re.compile(
+    rf"^{_MK}*(?:(?P<br>\[){_MK}*)?" + _TIME + rf"(?P<mid>,{_SP}{{1,3}})" + _DATE + _CLOSE
+)
+
+
+def loose_match(line: str) -> re.Match[str] | None:
+    """A header of any layout we know at the start of ``line`` (date first, else time first)."""
+    return LOOSE.match(line) or LOOSE_TIME_FIRST.match(line)
+
+
+def period_ampm(word: str, hour: int) -> int:
+    """1 (a.m.) or 2 (p.m.) for a time-of-day word before the hour: noon (中午) is a.m. only at
+    11, midnight (半夜) p.m. only at 11 (11 at night); the rest say which half themselves."""
+    if word in PERIOD_NOON:
+        return 1 if hour == 11 else 2
+    if word in PERIOD_MIDNIGHT:
+        return 2 if hour == 11 else 1
+    return 1 if word in PERIOD_AM else 2
 
 
 @dataclass(frozen=True)
@@ -53,6 +101,9 @@ class Signature:
     ampm: bool
     close: str
     non_ascii_digits: bool
+    era: str = ""  # "R"/"H" (Japanese era letter before the year), "BE" (Buddhist year), ""
+    time_first: bool = False  # the time comes before the date
+    period: bool = False  # a time-of-day word before the hour; mid holds "{p}" in its place
 
     @property
     def platform(self) -> str:
@@ -70,12 +121,15 @@ def signature_of(m: re.Match[str]) -> Signature:
         s1=g["s1"],
         s2=g["s2"],
         trailing_dot=bool(g["tr"]),
-        mid=g["mid"],
+        mid=g["mid"].replace(g["pw"], "{p}", 1) if g.get("pw") else g["mid"],
         time_sep=g["ts"],
         seconds=g["S"] is not None,
         ampm=g["ap"] is not None,
         close=g["close"],
         non_ascii_digits=not digits.isascii(),
+        era="BE" if g["be"] else (g["era"] or ""),
+        time_first=m.re is LOOSE_TIME_FIRST,
+        period=bool(g.get("pw")),
     )
 
 
@@ -94,9 +148,19 @@ def plausible(m: re.Match[str]) -> bool:
     if len(g["a"].translate(MARK_TABLE)) == 4:
         orders = [(a, b, c)]
     else:
-        year = c + 2000 if c < 100 else c
+        year = full_year(c, "BE" if g["be"] else (g["era"] or ""))
         orders = [(year, b, a), (year, a, b)]
     return any(2009 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31 for y, mo, d in orders)
+
+
+def full_year(c: int, era: str) -> int:
+    """The Gregorian year of a date's year field: 2-digit years are 20xx, Buddhist years are
+    543 ahead, Japanese-era years count from the era's start."""
+    if era == "BE":
+        return c - BUDDHIST_OFFSET
+    if era in ERA_START:
+        return ERA_START[era] + c
+    return c + 2000 if c < 100 else c
 
 
 def detect(sample_lines: list[str]) -> tuple[Signature, int] | None:
@@ -106,7 +170,7 @@ def detect(sample_lines: list[str]) -> tuple[Signature, int] | None:
     """
     sigs: Counter[Signature] = Counter()
     for line in sample_lines:
-        m = LOOSE.match(line)
+        m = loose_match(line)
         if m:
             sigs[signature_of(m)] += 1
     if not sigs:
@@ -115,33 +179,17 @@ def detect(sample_lines: list[str]) -> tuple[Signature, int] | None:
     return sigs.most_common(1)[0]
 
 
-# Words for the time of day that some locales write *before* the hour (Korean, Japanese,
-# Chinese, Thai...). They look like the harmless locale words between date and time ("à",
-# "klo", "um"), but they change the hour: reading "오후 11:59" as 11:59 would be 12 hours off.
-DAY_PERIOD_WORDS = frozenset({
-    "오전", "오후",  # Korean a.m. / p.m.
-    "午前", "午後",  # Japanese
-    "上午", "下午", "中午", "凌晨", "早上", "晚上", "傍晚", "清晨", "半夜",  # Chinese
-    "ก่อนเที่ยง", "หลังเที่ยง",  # Thai
-})
-
-
 def day_period_word(sample_lines: list[str]) -> str | None:
-    """A morning/afternoon word written before the hour in the sample's headers, if any.
-
-    Such a word is either a known one, or any word between date and time that changes from one
-    header to the next (a constant word like "à" never does).
-    """
+    """A word between date and time that changes from one header to the next, if any: an
+    unknown time-of-day word (the known ones, `PERIOD_WORDS`, are read; a constant word like
+    "à" or "klo" is harmless). Reading past it could put a message 12 hours off."""
     words: Counter[str] = Counter()
     for line in sample_lines:
         m = LOOSE.match(line)
-        if m and plausible(m):
+        if m and plausible(m) and not m.group("pw"):
             word = m.group("mid").strip(SPACES + ",\u060c.")
             if word:
                 words[word] += 1
-    for word in words:
-        if word in DAY_PERIOD_WORDS:
-            return word
     return min(words) if len(words) > 1 else None
 
 
@@ -151,11 +199,20 @@ MK_B = rb"(?:\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf)"
 SP_B = rb"(?: |\xc2\xa0|\xe2\x80[\xaf\x89])"
 assert re.fullmatch(b"(?:" + MK_B + b")+", MARKS.encode())
 assert re.fullmatch(b"(?:" + SP_B + b")+", SPACES.encode())
+def _lit_words(text: str) -> bytes:
+    return re.escape(text.encode()).replace(b"\\ ", SP_B).replace(b" ", SP_B)
+
+
 _DG_ASCII = b"[0-9]"
 _DG_ANY = rb"(?:[0-9]|\xd9[\xa0-\xa9]|\xdb[\xb0-\xb9])"
 _AMPM_B = (
-    rb"(?:[AaPp]\.?" + SP_B + rb"?[Mm]\.?|" + "\u0635".encode() + b"|" + "\u0645".encode() + b")"
+    rb"(?:[AaPp]\.?" + SP_B + rb"?[Mm]\.?|" + "\u0635".encode() + b"|" + "\u0645".encode()
+    + b"|(?:" + "\u0642".encode() + b"|" + "\u0628".encode() + rb")\." + "\u0638".encode()
+    + rb"\.?|" + b"|".join(_lit_words(w) for w in ("in the morning", "in the afternoon",
+                                                     "in the evening", "at night")) + b")"
 )
+_PW_B = b"(?:" + b"|".join(re.escape(w.encode()) for w in
+                           sorted(PERIOD_WORDS, key=len, reverse=True)) + b")"
 
 
 def _lit(text: str) -> bytes:
@@ -175,6 +232,10 @@ def header_pattern(sig: Signature, *, capture: bool) -> bytes:
     mk = MK_B + b"*"
     if sig.year_first:
         a, c = d + b"{4}", d + b"{1,2}"
+    elif sig.era == "BE":
+        a, c = d + b"{1,2}", d + b"{4}" + _lit(" BE")
+    elif sig.era:
+        a, c = d + b"{1,2}", re.escape(sig.era.encode()) + d + b"{1,2}"
     else:
         a, c = d + b"{1,2}", d + b"{2}(?:" + d + b"{2})?"
     b = d + b"{1,2}"
@@ -186,8 +247,26 @@ def header_pattern(sig: Signature, *, capture: bool) -> bytes:
     time = d + b"{1,2}" + ts + d + b"{2}" + ((ts + d + b"{2}") if sig.seconds else b"")
     if sig.ampm:
         time += SP_B + b"?" + _AMPM_B
+    before, _, after = sig.mid.partition("{p}")
+    if sig.period:  # the time-of-day word is part of the time
+        time = _PW_B + _lit(after) + time
+        mid = _lit(before)
+    else:
+        mid = _lit(sig.mid)
     if capture:
         date, time = b"(" + date + b")", b"(" + time + b")"
     head = mk + (rb"\[" + mk if sig.bracket else b"")
     close = rb"\]" + SP_B + b"?" if sig.bracket else _lit(sig.close)
-    return head + date + _lit(sig.mid) + time + mk + close
+    if sig.time_first:  # groups stay 1 = date, 2 = time
+        return head + _time_first(date, mid, time, capture) + mk + close
+    return head + date + mid + time + mk + close
+
+
+def _time_first(date: bytes, mid: bytes, time: bytes, capture: bool) -> bytes:
+    """Time, separator, date, with the capture groups numbered date first (group 1) as
+    everywhere else: the time is captured in a look-ahead before the date is."""
+    if not capture:
+        return time + mid + date
+    # (?=(time)) can't be numbered after the date, so the date is captured in a look-ahead
+    # that skips the time first: (?=TIME MID (DATE)) (TIME) MID DATE
+    return b"(?=" + time[1:-1] + mid + date + b")" + time + mid + date[1:-1]
