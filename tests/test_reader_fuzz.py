@@ -135,7 +135,9 @@ def check_chat(chat, data: bytes, name: str) -> None:
     years = m["timestamp"].dt.year.to_numpy()
     for ln, year in zip(line, years, strict=True):
         header = lines[ln - 1].decode("utf-8", "replace").translate(_DIGITS)
-        assert str(year) in header or f"{year % 100:02d}" in header, (
+        written = {str(year), f"{year % 100:02d}", f"{year + 543} BE",  # Buddhist era
+                   f"R{year - 2018}", f"H{year - 1988}"}  # Japanese eras (Reiwa, Heisei)
+        assert any(w in header for w in written), (
             f"line {ln} {header[:80]!r} parsed as year {year}"
         )
 
