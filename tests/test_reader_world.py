@@ -191,3 +191,17 @@ def test_a_time_of_day_word_before_the_hour_sets_the_half_of_the_day(word_time, 
 def test_a_file_without_a_year_is_still_refused() -> None:
     with pytest.raises(ExportError):
         parse("13/01 09:00 - Ann Lee: hi\n14/01 09:01 - Ben Ode: yo\n")
+
+
+def test_legacy_time_then_day_month_name_year_is_read_day_first_by_the_month_word() -> None:
+    chat = parse("19:23, 28 Aug 2013 - Ann Lee: hi\n07:05, 1 Sep 2013 - Ben Ode: yo\n")
+    assert chat.messages["timestamp"].astype(str).tolist() == [
+        "2013-08-28 19:23:00", "2013-09-01 07:05:00"]
+    assert chat.meta.date_order == "day-first"
+    assert not chat.meta.date_order_ambiguous
+    assert "month is written as a word" in chat.meta.date_order_rule
+
+
+def test_a_month_name_date_without_a_year_is_refused() -> None:
+    with pytest.raises(ExportError):
+        parse("9 Sep 15:43 - Ann Lee: hi\n10 Sep 15:44 - Ben Ode: yo\n")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dates import clean
-from .headers import AMPM_WORDS, PERIOD_WORDS, SPACES, Signature, period_ampm
+from .headers import AMPM_WORDS, MONTHS, PERIOD_WORDS, SPACES, Signature, period_ampm
 
 _CHUNK = 1 << 23
 _U8_ONES = np.uint64(0x0101010101010101)
@@ -328,11 +328,13 @@ def _date(m: _Matcher, sig: Signature, na: bool) -> tuple[np.ndarray, ...]:
     m.marks()
     m.literal(sig.s1)
     m.marks()
-    b = m.digits(1, 2, na)
+    b = m.word(MONTHS) + 1 if sig.month_name else m.digits(1, 2, na)
     m.marks()
     m.literal(sig.s2)
     m.marks()
-    if sig.year_first:
+    if sig.month_name:
+        c = m.digits(4, 4, na)
+    elif sig.year_first:
         c = m.digits(1, 2, na)
     elif sig.era == "BE":
         c = m.digits(4, 4, na)
@@ -408,6 +410,9 @@ def header_spans_regex(buf: bytes, line_starts: np.ndarray, limit: int,
         d = clean(mt.group(1))
         t = clean(mt.group(2))
         f = [int(x) for x in _NUM.findall(d)[:3]]
+        month = next((k for k, x in enumerate(MONTHS, 1) if x in d), None)
+        if month is not None and len(f) == 2:  # "28 Aug 2013"
+            f.insert(1, month)
         tn = [int(x) for x in _NUM.findall(t)[:3]]
         tail = _NUM.sub("", t).strip(" :.\u00a0\u202f\u2009")
         word = next((w for w in PERIOD_WORDS if tail.startswith(w)), None)

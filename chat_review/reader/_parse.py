@@ -247,8 +247,11 @@ def _build(
     )
     res = dates.resolve(
         d_codes, h.fields[d_first], lambda j: group_text(int(d_first[j]), 1), line[d_first],
-        secs, year_first=sig.year_first, override=date_order,
+        secs, year_first=sig.year_first,
+        override="day-first" if sig.month_name and date_order is None else date_order,
     )
+    if sig.month_name and date_order is None:
+        res.rule = "the month is written as a word (28 Aug 2013), so the date is day-month-year"
     del secs, key
     h.fields = h.hour = h.minute = h.second = h.ampm = h.line_index = None  # type: ignore[assignment]
 
@@ -360,6 +363,8 @@ def _layout_notes(sig: headers.Signature) -> str:
         notes.append(f"years are Japanese-era {sig.era} years ({sig.era}1 = {start + 1})")
     if sig.time_first:
         notes.append("the time is written before the date")
+    if sig.month_name:
+        notes.append("months are English abbreviations")
     if sig.period:
         notes.append("the hour follows a time-of-day word (a.m./p.m. words such as 오후 = p.m.)")
     return "; " + "; ".join(notes) if notes else ""

@@ -71,9 +71,21 @@ LOOSE_TIME_FIRST = re.compile(
 )
 
 
+#: English month abbreviations, as the legacy "19:23, 28 Aug 2013 - Name:" layout writes them.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: Legacy Android: time, then day, month name and a 4-digit year (the month name fixes the
+#: order; exports that leave out the year are still refused: their dates cannot be known).
+LOOSE_MONTH_NAME = re.compile(
+    rf"^{_MK}*(?:(?P<br>\[){_MK}*)?" + _TIME + rf"(?P<mid>,{_SP}{{1,3}})"
+    rf"(?P<a>{_DG}{{1,2}})(?P<s1>{_SP})(?P<mon>{'|'.join(MONTHS)})(?P<s2>{_SP})"
+    rf"(?P<era>)(?P<c>{_DG}{{4}})(?P<be>)(?P<tr>)" + _CLOSE
+)
+
+
 def loose_match(line: str) -> re.Match[str] | None:
-    """A header of any layout we know at the start of ``line`` (date first, else time first)."""
-    return LOOSE.match(line) or LOOSE_TIME_FIRST.match(line)
+    """A header of any layout we know at the start of ``line`` (date first, else time first,
+    else time and a date with the month as a word)."""
+    return LOOSE.match(line) or LOOSE_TIME_FIRST.match(line) or LOOSE_MONTH_NAME.match(line)
 
 
 def period_ampm(word: str, hour: int) -> int:
@@ -104,6 +116,7 @@ class Signature:
     era: str = ""  # "R"/"H" (Japanese era letter before the year), "BE" (Buddhist year), ""
     time_first: bool = False  # the time comes before the date
     period: bool = False  # a time-of-day word before the hour; mid holds "{p}" in its place
+    month_name: bool = False  # "28 Aug 2013": day, English month abbreviation, year
 
     @property
     def platform(self) -> str:
@@ -114,7 +127,7 @@ def signature_of(m: re.Match[str]) -> Signature:
     """The layout of a header line matched by `LOOSE`."""
     g = m.groupdict()
     a = g["a"].translate(MARK_TABLE)
-    digits = a + g["b"] + g["c"] + g["H"] + g["M"]
+    digits = a + (g.get("b") or "") + g["c"] + g["H"] + g["M"]
     return Signature(
         bracket=bool(g["br"]),
         year_first=len(a) == 4,
@@ -128,7 +141,8 @@ def signature_of(m: re.Match[str]) -> Signature:
         close=g["close"],
         non_ascii_digits=not digits.isascii(),
         era="BE" if g["be"] else (g["era"] or ""),
-        time_first=m.re is LOOSE_TIME_FIRST,
+        time_first=m.re is not LOOSE,
+        month_name=m.re is LOOSE_MONTH_NAME,
         period=bool(g.get("pw")),
     )
 
@@ -140,6 +154,8 @@ DIGIT_TABLE = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456
 def plausible(m: re.Match[str]) -> bool:
     """A LOOSE match whose date is a real day (in some order, 2009-2100) and time a real time."""
     g = m.groupdict()
+    if g.get("mon"):
+        g["b"] = str(MONTHS.index(g["mon"]) + 1)
     a, b, c, hh, mm = (
         int(g[k].translate(MARK_TABLE).translate(DIGIT_TABLE)) for k in ("a", "b", "c", "H", "M")
     )
@@ -238,7 +254,9 @@ def header_pattern(sig: Signature, *, capture: bool) -> bytes:
         a, c = d + b"{1,2}", re.escape(sig.era.encode()) + d + b"{1,2}"
     else:
         a, c = d + b"{1,2}", d + b"{2}(?:" + d + b"{2})?"
-    b = d + b"{1,2}"
+    b = b"(?:" + b"|".join(x.encode() for x in MONTHS) + b")" if sig.month_name else d + b"{1,2}"
+    if sig.month_name:
+        c = d + b"{4}"
     date = (
         a + mk + _lit(sig.s1) + mk + b + mk + _lit(sig.s2) + mk + c + mk
         + (rb"\." if sig.trailing_dot else b"")
