@@ -17,61 +17,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from chat_review.analysis.lexicon import STAFF_CATEGORY, Lexicon
+from chat_review.analysis.lexicon import Lexicon
 from chat_review.calendar import REGIONS, WEEKDAYS, Closure, WorkingCalendar
 from chat_review.errors import ConfigError
+from chat_review.roster import StaffMember, normalise_phone
+
+__all__ = ["CONFIG_NAME", "DEFAULTS_SOURCE", "Config", "StaffMember", "load_config",
+           "normalise_phone", "parse_config"]
 
 CONFIG_NAME = "chat-review.toml"
 DEFAULTS_SOURCE = "built-in defaults"
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _SPAN = re.compile(r"^\s*(\S+)\s*(?:-|–|to)\s*(\S+)\s*$")
-
-
-# -- the roster ---------------------------------------------------------------------------------
-
-
-def normalise_phone(number: str) -> str:
-    """A phone number reduced to digits so that spellings of one number compare equal.
-
-    UK numbers are written in national form: ``+44 7700 900123``, ``0044 7700 900123``,
-    ``447700900123`` and ``07700 900123`` all become ``07700900123``. Other numbers keep all
-    their digits (with the country code, without ``+`` or ``00``).
-    """
-    digits = re.sub(r"\D", "", number)
-    if digits.startswith("00"):
-        digits = digits[2:]
-    if digits.startswith("44") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
-
-
-@dataclass
-class StaffMember:
-    """A member of staff as they appear in chats: display name, other names, phone numbers."""
-
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-
-    @property
-    def names(self) -> list[str]:
-        """The name and every alias, in that order."""
-        return [self.name, *[a for a in self.aliases if a != self.name]]
-
-    @property
-    def phone_keys(self) -> set[str]:
-        """Normalised phone numbers (see `normalise_phone`)."""
-        return {normalise_phone(p) for p in self.phones if normalise_phone(p)}
-
-    def is_sender(self, sender: str) -> bool:
-        """True when a chat sender name is this person: a name or alias (case and spacing
-        ignored) or one of their phone numbers."""
-        key = " ".join(sender.split()).casefold()
-        if any(key == " ".join(n.split()).casefold() for n in self.names):
-            return True
-        if re.fullmatch(r"[\d\s+()\-.]+", sender) and normalise_phone(sender):
-            return normalise_phone(sender) in self.phone_keys
-        return False
 
 
 # -- the config ---------------------------------------------------------------------------------
@@ -86,12 +43,17 @@ class Config:
     staff: list[StaffMember] = field(default_factory=list)
     burst_min_messages: int = 5
     burst_window_minutes: int = 10
+    # another sender's message ends a burst (the policy's plain reading); False: the older
+    # reading, one sender's messages whatever others wrote in between
+    burst_replies_end: bool = True
     late_night_start: str = "22:00"
     late_night_end: str = "06:00"
     lexicon: Lexicon = field(default_factory=Lexicon.default)
     source: str = DEFAULTS_SOURCE
     school_name: str | None = None
     retention_days: int = 365
+    # extra names --pseudonymise must hide (children, partners...): [pseudonymise] hide
+    hide_names: list[str] = field(default_factory=list)
 
     def staff_for_sender(self, sender: str) -> StaffMember | None:
         """The roster entry a chat sender name belongs to, or None."""
@@ -151,6 +113,7 @@ _TOP = {
     "bursts",
     "late_night",
     "lexicon",
+    "pseudonymise",
 }
 
 
@@ -368,7 +331,11 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
         cfg.staff = _staff(w, data["staff"])
 
     if "bursts" in data:
-        b = _check_keys(w, data["bursts"], {"min_messages", "window_minutes"}, "[bursts]")
+        b = _check_keys(w, data["bursts"], {"min_messages", "window_minutes",
+                                            "replies_end_a_burst"}, "[bursts]")
+        if "replies_end_a_burst" in b:
+            cfg.burst_replies_end = _bool(w, b["replies_end_a_burst"],
+                                          "[bursts] replies_end_a_burst")
         if "min_messages" in b:
             cfg.burst_min_messages = _int(w, b["min_messages"], "[bursts] min_messages", 2)
         if "window_minutes" in b:
@@ -392,13 +359,20 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
         cfg.late_night_start, cfg.late_night_end = f"{start:%H:%M}", f"{end:%H:%M}"
 
     if "lexicon" in data:
-        lx = _check_keys(w, data["lexicon"], {"mode", "staff_named", "categories"}, "[lexicon]")
+        if "staff_named" in data["lexicon"]:
+            raise w.error(
+                "[lexicon] staff_named",
+                "is no longer a setting: naming a member of staff is counted as a mention, "
+                "never flagged for review",
+                "remove the line",
+            )
+        lx = _check_keys(w, data["lexicon"], {"mode", "categories", "exclude"}, "[lexicon]")
         mode = lx.get("mode", "extend")
         if mode not in ("extend", "replace"):
             raise w.error(
                 "[lexicon] mode", f"{mode!r} is not a mode", 'write "extend" or "replace"'
             )
-        staff_named = _bool(w, lx.get("staff_named", True), "[lexicon] staff_named")
+        exclude = _str_list(w, lx.get("exclude", []), "[lexicon] exclude")
         cats: dict[str, list[str]] = {}
         if "categories" in lx:
             table = lx["categories"]
@@ -407,7 +381,7 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
                     "[lexicon.categories]", "should be a table", 'write e.g. insult = ["word"]'
                 )
             for name, terms in table.items():
-                if name == STAFF_CATEGORY:
+                if name == "staff-named":
                     raise w.error(
                         f"[lexicon.categories] {name}",
                         "is filled from the [[staff]] roster",
@@ -421,6 +395,9 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
                 'add [lexicon.categories] or use mode = "extend"',
             )
         cfg.lexicon = Lexicon.default().combined(
-            cats, mode=mode, source=where, staff_named=staff_named
+            cats, mode=mode, source=where, exclude=exclude
         )
+    if "pseudonymise" in data:
+        ps = _check_keys(w, data["pseudonymise"], {"hide"}, "[pseudonymise]")
+        cfg.hide_names = _str_list(w, ps.get("hide", []), "[pseudonymise] hide")
     return cfg

@@ -99,6 +99,18 @@ def all_warnings(findings: Findings) -> list[str]:
     return out
 
 
+def chat_type_text(s: Any) -> str:
+    """A source's chat type and why, in words: "One-to-one chat with Mrs X (the export's name
+    says ...)", "Group chat (line 2: the group was created)", "Chat type unknown (...)"."""
+    why = f" ({s.chat_type_evidence})" if getattr(s, "chat_type_evidence", None) else ""
+    if s.chat_type == "one-to-one":
+        who = f" with {s.staff}" if s.staff else ""
+        return f"One-to-one chat{who}{why}"
+    if s.chat_type == "group":
+        return f"Group chat{why}"
+    if s.chat_type == "unknown":
+        return f"Chat type unknown{why}; see the warnings"
+    return "No messages in the consented period"
 
 
 def sender_label(s: SenderStats | str, is_staff: bool = False, width: int = 28) -> str:

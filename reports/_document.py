@@ -196,13 +196,17 @@ def burst_blocks(findings: Findings, title: str = "Bursts of messages") -> list[
         longest = max(bursts, key=lambda b: (b.count, -b.start.timestamp()))
         late = sum(1 for b in bursts if w.is_late(b.start, window))
         ooh = sum(1 for b in bursts if b.out_of_hours)
-        at_staff = sum(1 for b in bursts if b.at_staff)
+        to_staff = sum(1 for b in bursts if b.to_staff)
+        about = sum(1 for b in bursts if b.about_staff and not b.to_staff)
+        staff_cell = ", ".join(x for x in (f"{c.fmt_int(to_staff)} to" if to_staff else "",
+                                           f"{c.fmt_int(about)} about" if about else "") if x)
+        named = longest.staff_text()
         rows.append([
-            sender, c.fmt_int(len(bursts)), c.fmt_int(ooh), c.fmt_int(late), c.fmt_int(at_staff),
+            sender, c.fmt_int(len(bursts)), c.fmt_int(ooh), c.fmt_int(late), staff_cell or "—",
             w.span(bursts[0].start, bursts[-1].start),
             f"{w.plural(longest.count, 'message')}, {_burst_when(longest)} "
             f"(chat {src.get(longest.source, '?')}, from line "
-            f"{longest.lines[0] if longest.lines else '?'})",
+            f"{longest.lines[0] if longest.lines else '?'})" + (f"; {named}" if named else ""),
         ])
     blocks: list[Block] = [{"kind": "title", "text": title}]
     if not findings.bursts:
@@ -210,10 +214,13 @@ def burst_blocks(findings: Findings, title: str = "Bursts of messages") -> list[
     blocks += [
         lead(f"{w.plural(len(findings.bursts), 'burst')} by {w.plural(len(by_sender), 'sender')}, "
           "summarised per sender. A burst counts as out of hours when any of its messages was; "
+          "to staff when it is in a one-to-one chat with them, about staff when its messages "
+          "name them (the longest burst says how many do); "
           f"as late evening when it began between {window[0]} and {window[1]}. Chat numbers "
           "refer to the list of exports in the method section."),
         *more(min(len(ranked), MAX_BURST_ROWS), len(ranked), "senders with bursts"),
-        table(["Sender", "Bursts", "Out of hours", "Late evening", "At staff", "First – last",
+        table(["Sender", "Bursts", "Out of hours", "Late evening", "To / about staff",
+               "First – last",
                "Longest"], [2.2, 0.9, 1, 1, 0.9, 2, 3.6], "lrrrrll", rows),
     ]
     return blocks
@@ -317,6 +324,7 @@ def export_blocks(findings: Findings) -> list[Block]:
                         f"{c.fmt_int(s.window_dropped)} outside it left out; date order "
                         f"{order}; consent "
                         + (f"#{s.consent_id}." if s.consent_id is not None else "none.")))
+        out.append(note(f"Chat type: {c.chat_type_text(s)}."))
     return out
 
 

@@ -47,15 +47,10 @@ class StaffData:
 
 
 def staff_data(findings: Findings, staff: str) -> StaffData:
-    """Contact with `staff`, and the bursts that were at staff in the same chats.
-
-    A Burst records only that it was at staff, not at whom: a burst is counted here when it
-    was at staff, by a sender who contacted this staff member, in a chat that contact came from.
-    """
+    """Contact with `staff`, and the bursts sent to them (1:1) or naming them."""
     contacts = sorted((x for x in findings.staff_contact if x.staff == staff),
                       key=lambda x: (-x.contacts, x.sender, x.mode))
-    pairs = {(x.sender, s) for x in contacts for s in x.sources}
-    bursts = [b for b in findings.bursts if b.at_staff and (b.sender, b.source) in pairs]
+    bursts = [b for b in findings.bursts if b.to_staff == staff or staff in b.about_staff]
     return StaffData(staff, contacts, bursts)
 
 
@@ -70,7 +65,7 @@ def key_figures(sd: StaffData) -> list[tuple[str, str]]:
         ("Contacts", c.fmt_int(sd.total)),
         ("Out of working hours", f"{c.fmt_pct(share)} ({c.fmt_int(sd.out_of_hours)})"),
         ("Parents", c.fmt_int(len(sd.parents))),
-        ("Bursts at staff", c.fmt_int(len(sd.bursts))),
+        ("Bursts to or about them", c.fmt_int(len(sd.bursts))),
         (f"Busiest day ({busiest[1]} contacts)" if busiest else "Busiest day",
          w.day(busiest[0]) if busiest else "—"),
     ]
@@ -188,20 +183,13 @@ def per_parent(ax: Any, sd: StaffData) -> None:
     _legend(ax)
 
 
-def _late_hours(findings: Findings) -> list[int]:
-    """Hours of the day that start inside the late-evening window (by_hour is hourly)."""
-    a, b = (int(x.split(":")[0]) for x in w.late_window(findings))
-    return [h for h in range(24) if (a <= h < b if a < b else h >= a or h < b)]
-
-
 def contact_blocks(findings: Findings, sd: StaffData) -> list[doc.Block]:
     src = c.source_numbers(findings)
-    late_hours = _late_hours(findings)
     a, b = w.late_window(findings)
     rows = []
     for x in sd.contacts[:doc.MAX_SENDER_ROWS]:
         busiest = max(x.by_day.items(), key=lambda kv: (kv[1], kv[0])) if x.by_day else None
-        late = sum(x.by_hour[h] for h in late_hours if h < len(x.by_hour))
+        late = x.late_night  # the settings' window, counted per message
         rows.append([
             x.sender, HOW.get(x.mode, x.mode), c.fmt_int(x.contacts),
             f"{c.fmt_int(x.out_of_hours)} "
@@ -216,7 +204,7 @@ def contact_blocks(findings: Findings, sd: StaffData) -> list[doc.Block]:
         doc.lead(f"Every parent who wrote to {staff} in a one-to-one chat (to them, 1:1), or "
               "named them in a group chat (about them, group), in the consented period; most "
               "contacts first. Late evening is "
-              f"{a}–{b}, counted by the hour. Chat numbers refer to the list of exports in the "
+              f"{a}–{b}. Chat numbers refer to the list of exports in the "
               "method section."),
         *doc.more(min(len(sd.contacts), doc.MAX_SENDER_ROWS), len(sd.contacts), "parents"),
         doc.table(["Parent", "How", "Contacts", "Out of hours", "Late evening", "Days",
@@ -301,7 +289,7 @@ def staff_blocks(findings: Findings, ctx: ReportContext, staff: str,
     blocks += _charts.figure_blocks(charts)
     blocks += contact_blocks(findings, sd)
     sub = dataclasses.replace(findings, bursts=sd.bursts)
-    blocks += doc.burst_blocks(sub, f"Bursts at staff in chats with {staff}")
+    blocks += doc.burst_blocks(sub, f"Bursts to or about {staff}")
     return blocks + doc.method_blocks(findings, ctx)
 
 

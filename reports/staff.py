@@ -1,13 +1,15 @@
 """Staff view: one staff member's out-of-hours contact from parents, over one or more chats.
 
 Built from `findings.staff_contact` (per sender and staff: by_day, by_hour, out_of_hours) and
-the bursts marked `at_staff` in the same chats. Same page size, palette, footer and
+the bursts sent to them (`Burst.to_staff`) or naming them (`Burst.about_staff`); the CLI
+passes findings already filtered to that person (`analyse(staff=...)`). Same page size, palette, footer and
 provenance as the incident summary; the PDF adds a per-parent table, the bursts and the
 method page. Reached directly, or through `ctx.staff_focus` in `render_png` / `render_pdf`.
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from . import _common as c
@@ -59,11 +61,25 @@ def render_staff_summary(findings: Findings, ctx: ReportContext, staff_name: str
     ooh = sum(x.out_of_hours for x in contacts)
     out += ["", f"Contacts: {c.fmt_int(total)}, of which out of working hours: "
                 f"{c.fmt_int(ooh)} ({c.fmt_pct(ooh / total if total else 0)})", ""]
+    late_from, late_to = w.late_window(findings)
     for x in contacts[:15]:
         how = "to them, 1:1" if x.mode == "direct" else "about them"
-        out.append(f"  {c.truncate(x.sender, 36):<36}  {how:<13} "
-                   f"{w.plural(x.contacts, 'contact'):>14}, "
-                   f"{c.fmt_int(x.out_of_hours):>6} out of hours")
+        out.append(f"  {c.truncate(x.sender, 30):<30}  {how:<13} "
+                   f"{w.plural(x.contacts, 'contact'):>13}, "
+                   f"{c.fmt_int(x.out_of_hours):>5} out of hours, {c.fmt_int(x.late_night):>4} "
+                   "late evening")
     if len(contacts) > 15:
         out.append(f"  … {c.fmt_int(len(contacts) - 15)} more in the PDF report.")
+    out.append(f"  (Late evening: {late_from}–{late_to}, from the settings.)")
+    bursts = [b for b in findings.bursts
+              if b.to_staff == staff_name or staff_name in b.about_staff]
+    out += ["", f"Bursts to or about {staff_name}: {c.fmt_int(len(bursts))}"]
+    for b in bursts[:10]:
+        out += textwrap.wrap(f"{w.when(b.start)}  {b.sender}: {w.plural(b.count, 'message')}, "
+                             f"{b.staff_text(staff_name)}", 100, initial_indent="  ",
+                             subsequent_indent="    ")
+    rule = (findings.settings.get("burst") or {}).get("rule")
+    if rule:
+        out += textwrap.wrap(f"Burst rule: {rule}.", 100, initial_indent="  ",
+                             subsequent_indent="  ")
     return "\n".join(out) + "\n"

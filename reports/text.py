@@ -35,9 +35,14 @@ def render_summary(findings: Findings, ctx: ReportContext) -> str:
     for i, s in enumerate(findings.sources, 1):
         out += _wrap(f"Chat {i}: {s.name} (SHA-256 {c.sha_short(s.sha256)}…, consent "
                      f"#{s.consent_id})", "", "    ")
+        if s.chat_type:
+            out += _wrap(c.chat_type_text(s), "    ", "  ")
     out.append(f"Period: {w.period(findings)}")
     out += _wrap(f"Consent: {w.consents_text(ctx.consents)}"
                  + ("; names pseudonymised" if ctx.pseudonymised else ""), "", "    ")
+    limits = findings.settings.get("pseudonymisation")
+    if ctx.pseudonymised and limits:
+        out += _wrap(f"Pseudonymisation: {limits}", "", "  ")
     warnings = c.all_warnings(findings)
     if warnings:
         out += _rule("Warnings")
@@ -74,11 +79,15 @@ def render_summary(findings: Findings, ctx: ReportContext) -> str:
                    f"{c.fmt_int(total):>7} ({share})")
 
     out += _rule(f"Bursts of messages ({c.fmt_int(len(findings.bursts))})")
+    rule = (findings.settings.get("burst") or {}).get("rule")
+    if rule:
+        out += _wrap(f"Rule: {rule}.", "  ", "")
     if not findings.bursts:
         out.append("  None found.")
     ranked = sorted(findings.bursts, key=lambda b: (-b.count, b.start))[:LIST_LIMIT]
     for b in sorted(ranked, key=lambda b: b.start):
-        at = ", at staff" if b.at_staff else ""
+        who = b.staff_text(findings.staff_view)
+        at = f", {who}" if who else ""
         first = (f"chat {chat_no.get(b.source, '?')}, line {b.lines[0]}" if b.lines
                  else f"chat {chat_no.get(b.source, '?')}")
         minutes = max(int((b.end - b.start).total_seconds() // 60), 1)

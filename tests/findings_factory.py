@@ -207,7 +207,9 @@ def make_findings(
             end=b_start + timedelta(minutes=int(rng.integers(3, 10))), count=count,
             lines=[int(msgs["line"].iloc[i]) + 2 * j for j in range(count)],
             source=src_names[k % len(src_names)],
-            out_of_hours=int(rng.integers(0, count + 1)), at_staff=bool(k % 2 == 0),
+            out_of_hours=int(rng.integers(0, count + 1)),
+            to_staff=staff[0] if staff and k % 4 == 0 else None,
+            about_staff={staff[-1]: 1 + k % 3} if staff and k % 4 == 2 else {},
         ))
     bursts.sort(key=lambda b: b.start)
 

@@ -9,7 +9,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chat_review.analysis.lexicon import Entry, Lexicon, TermMatcher, _atoms, excerpt
+from chat_review.analysis.lexicon import Lexicon
+from chat_review.analysis.matcher import Entry, TermMatcher, _atoms, excerpt
 
 
 def found(terms: list[str], *texts: str | None) -> list[tuple[int, str]]:

@@ -159,14 +159,14 @@ def test_group_mentions_of_staff(group) -> None:
 
 def test_group_review_flags(group) -> None:
     assert [(f.line, f.category, f.term) for f in group.flags] == [
-        (11, "staff-named", OKAFOR),
-        (16, "staff-named", OKAFOR),
-        (26, "staff-named", OKAFOR),
-        (27, "insult", "disgrace*"),  # "This is a disgrace"
+        (27, "insult", "disgrace"),  # "This is a disgrace"
         (28, "insult", "useless"),  # "She is useless"
-        (37, "staff-named", OKAFOR),
-        (41, "staff-named", BENNETT),
     ]
+
+
+def test_group_mentions_of_staff_are_counted_not_flagged(group) -> None:
+    assert [(m.line, m.staff) for m in group.staff_mentions] == [
+        (11, OKAFOR), (16, OKAFOR), (26, OKAFOR), (37, OKAFOR), (41, BENNETT)]
     assert all(f.excerpt is None for f in group.flags)
 
 

@@ -149,7 +149,7 @@ def test_a_full_file_sets_every_setting(tmp_path: Path) -> None:
 
 def test_lexicon_extend_keeps_the_built_in_terms_and_adds_new_ones(tmp_path: Path) -> None:
     cfg = load_config(write(tmp_path, FULL), None)
-    assert "idiot*" in cfg.lexicon.categories["insult"]
+    assert "idiot" in cfg.lexicon.categories["insult"]
     assert "clown" in cfg.lexicon.categories["insult"]
     assert cfg.lexicon.categories["nits"] == ["head lice"]
     assert "threat" in cfg.lexicon.categories

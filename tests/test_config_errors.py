@@ -23,7 +23,12 @@ def error_for(tmp_path: Path, text: str) -> str:
     [
         ("school = 3\n", "[school]: should be a table; write it as [school] with keys"),
         ('[school]\nname = ""\n', "[school] name: '' should be non-empty text"),
-        ("[lexicon]\nstaff_named = 1\n", "[lexicon] staff_named: 1 should be true or false"),
+        ("[lexicon]\nstaff_named = true\n", "[lexicon] staff_named: is no longer a setting: "
+         "naming a member of staff is counted as a mention, never flagged for review; remove the "
+         "line"),
+        ("[bursts]\nreplies_end_a_burst = 1\n",
+         "[bursts] replies_end_a_burst: 1 should be true or false"),
+        ("[pseudonymise]\nhide = \"Sam\"\n", "[pseudonymise] hide: should be a list"),
         ('[hours]\nmonday = "mornings"\n', "[hours] monday: 'mornings' is not a range"),
         ("[hours]\nmonday = 8\n", "[hours] monday: 8 is not a range of hours"),
         ('[hours]\nmonday = { start = "08:00" }\n', "[hours] monday: needs both start and end"),

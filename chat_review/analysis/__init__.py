@@ -2,7 +2,8 @@
 
 Public API:
 
-* `analyse(chats, config, *, excerpts=False, progress=None) -> Findings`
+* `analyse(chats, config, *, excerpts=False, progress=None, chat_types=None, staff=None)
+  -> Findings` (``staff``: the staff view, filtered at the data level)
 * `Findings` and its parts (see `chat_review.analysis.findings`)
 * `findings_to_dict(findings) -> dict` (what `Findings.to_dict()` returns)
 * `Lexicon` (the review lexicon; `Lexicon.default()` is the shipped one)
@@ -10,7 +11,8 @@ Public API:
 
 from __future__ import annotations
 
-from .core import STEPS, analyse, find_bursts
+from .bursts import find_bursts
+from .core import STEPS, DuplicateExportError, analyse
 from .findings import (
     Burst,
     Findings,
@@ -20,6 +22,7 @@ from .findings import (
     SenderStats,
     SourceInfo,
     StaffContact,
+    StaffMention,
 )
 from .lexicon import Lexicon
 from .serialise import findings_to_dict
@@ -35,6 +38,8 @@ __all__ = [
     "SenderStats",
     "SourceInfo",
     "StaffContact",
+    "StaffMention",
+    "DuplicateExportError",
     "analyse",
     "find_bursts",
     "findings_to_dict",

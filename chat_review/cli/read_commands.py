@@ -155,6 +155,15 @@ def _pairs(
 @click.option(
     "--date-order", type=DATE_ORDER, help="Override the date order detected from the file(s)."
 )
+@click.option(
+    "--chat-type",
+    "chat_types",
+    multiple=True,
+    metavar="CHAT=TYPE",
+    help="Say whether a chat is one-to-one or a group when the export does not show it: "
+    "CHAT is its number (1, 2, ... in the order given) or file name, TYPE one-to-one or "
+    "group; e.g. --chat-type 1=group. Recorded in every output.",
+)
 @click.option("--quiet", is_flag=True, help="Do not print the summary.")
 def analyse(
     export: Path | None,
@@ -170,6 +179,7 @@ def analyse(
     excerpts: bool,
     pseudonymise: bool,
     date_order: str | None,
+    chat_types: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Analyse consented chats: frequency, out-of-hours contact, bursts, messages to review.
@@ -197,12 +207,14 @@ def analyse(
     inputs = [path for path, _ in pairs]
     for _, path in outputs:
         check_destination(path, force=force, inputs=inputs)
+    types = _chat_types(chat_types, inputs)
     config = load_config(config_path, home)
     if staff_name is not None:
         staff_name = _roster_name(config, staff_name)
 
     run = AnalyseRun(
-        home, pairs, outputs, config, force, staff_name, excerpts, pseudonymise, date_order, quiet
+        home, pairs, outputs, config, force, staff_name, excerpts, pseudonymise, date_order, quiet,
+        types,
     )
     _analyse_and_write(run)
 
@@ -221,6 +233,7 @@ class AnalyseRun:
     pseudonymise: bool
     date_order: str | None
     quiet: bool
+    chat_types: dict[int, str]
 
     @property
     def inputs(self) -> list[Path]:
@@ -236,14 +249,18 @@ def _analyse_and_write(run: AnalyseRun) -> None:
     big = len(run.pairs) > 3 or sum(p.stat().st_size for p in run.inputs) > PROGRESS_BYTES
     opened = open_chats(run.home, run.pairs, command="analyse", date_order=run.date_order,
                         show_progress=big and sys.stdout.isatty())
-    findings = analyse_chats([o.chat for o in opened], run.config, excerpts=run.excerpts)
-    ctx = ReportContext(consents=consent_dicts(opened), excerpts=run.excerpts,
-                        staff_focus=run.staff_name)
+    findings = analyse_chats([o.chat for o in opened], run.config, excerpts=run.excerpts,
+                             chat_types=run.chat_types, staff=run.staff_name)
+    consents = consent_dicts(opened)
+    if run.staff_name is not None:  # the staff view: only the consents behind what it shows
+        shown = {s.consent_id for s in findings.sources}
+        consents = [k for k in consents if k.get("id") in shown]
+    ctx = ReportContext(consents=consents, excerpts=run.excerpts, staff_focus=run.staff_name)
     if run.pseudonymise:
         from chat_review.pseudonymise import pseudonymise_report
 
-        roster = [n for m in run.config.staff for n in m.names]
-        findings, ctx = pseudonymise_report(findings, ctx, roster)
+        findings, ctx = pseudonymise_report(findings, ctx, run.config.staff,
+                                            run.config.hide_names)
     ctx.audit_entry = log_analysis(
         run.home, opened, messages=findings.total_messages,
         options={"excerpts": run.excerpts, "pseudonymised": run.pseudonymise,
@@ -261,6 +278,37 @@ def _analyse_and_write(run: AnalyseRun) -> None:
     )
     for path, digest in written:
         click.echo(f"Wrote {path} (SHA-256 {digest[:12]}).", err=run.quiet)
+
+
+CHAT_TYPE_WORDS = {"one-to-one": "one-to-one", "1:1": "one-to-one", "direct": "one-to-one",
+                   "group": "group"}
+
+
+def _chat_types(values: tuple[str, ...], inputs: list[Path]) -> dict[int, str]:
+    """--chat-type CHAT=TYPE values as {export index from 0: "one-to-one" | "group"}."""
+    out: dict[int, str] = {}
+    for value in values:
+        chat, sep, kind = value.rpartition("=")
+        kind = CHAT_TYPE_WORDS.get(kind.strip().lower(), "")
+        if not sep or not kind:
+            raise click.BadParameter(
+                f"'{value}' is not CHAT=TYPE; write e.g. 1=group or 2=one-to-one.",
+                param_hint="--chat-type")
+        chat = chat.strip()
+        if chat.isdigit() and 1 <= int(chat) <= len(inputs):
+            index = int(chat) - 1
+        else:
+            named = [i for i, p in enumerate(inputs) if chat in (p.name, str(p))]
+            if len(named) != 1:
+                raise click.BadParameter(
+                    f"'{chat}' is not one of the chats given (use 1 to {len(inputs)} in the "
+                    "order given, or a file name).", param_hint="--chat-type")
+            index = named[0]
+        if out.get(index, kind) != kind:
+            raise click.BadParameter(f"chat {index + 1} is given two different types.",
+                                     param_hint="--chat-type")
+        out[index] = kind
+    return out
 
 
 def _roster_name(config, name: str) -> str:

@@ -1,0 +1,268 @@
+"""The whole-word matcher that finds many terms in many messages at once.
+
+Term syntax (case-insensitive, whole words):
+
+* a space between words matches any run of whitespace, including a line break;
+* a trailing ``*`` matches any word ending: ``stupid*`` matches "stupid" and "stupidity";
+* any other character, including an inner ``*``, is literal (``f*ck*`` matches "f*cking").
+
+Matching is done without a Python loop over messages. All texts are joined into one string
+(separated by NUL) and searched with one regular expression built as a prefix tree of every
+term (all categories and staff names at once); match positions are mapped back to rows with
+``numpy.searchsorted``. A first, looser pass over the UTF-8 bytes picks the candidate rows, and
+the exact pass runs on those only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_WORD = re.compile(r"\w")
+_SEP = "\x00"
+
+
+def _atoms(term: str) -> list[str]:
+    """A term as regex atoms: escaped characters, ``\\s+`` between words, ``\\w*`` wildcard."""
+    words = term.lower().split()
+    atoms: list[str] = []
+    for i, word in enumerate(words):
+        if i:
+            atoms.append(r"\s+")
+        wildcard = len(word) > 1 and word.endswith("*")
+        atoms += [re.escape(ch) for ch in (word[:-1] if wildcard else word)]
+        if wildcard:
+            atoms.append(r"\w*")
+    return atoms
+
+
+def _byte_atoms(term: str) -> list[bytes]:
+    """A term as atoms of the loose bytes search: ASCII letters lower-case (the bytes are
+    lower-cased ASCII-only), other characters as any of their case variants in UTF-8, the
+    ``*`` ending dropped (so ``kill*`` looks for "kill")."""
+    atoms: list[bytes] = []
+    for i, word in enumerate(term.split()):
+        if i:
+            atoms.append(rb"\s+")
+        if len(word) > 1 and word.endswith("*"):
+            word = word[:-1]
+        for ch in word:
+            if ch.isascii():
+                atoms.append(re.escape(ch.lower().encode()))
+            else:
+                variants = sorted({ch, ch.lower(), ch.upper(), ch.casefold()})
+                alts = b"|".join(re.escape(v.encode("utf-8")) for v in variants)
+                atoms.append(b"(?:" + alts + b")")
+    return atoms
+
+
+def _trie_regex(terms: Sequence[list[Any]]) -> Any:
+    """One alternation shaped as a prefix tree: Python's ``re`` then tries each first
+    character once instead of every term at every position. Atoms are all ``str`` or all
+    ``bytes``; so is the result."""
+    end = object()
+    root: dict[Any, Any] = {}
+    kind: Any = str
+    for atoms in terms:
+        node = root
+        for a in atoms:
+            kind = type(a)
+            node = node.setdefault(a, {})
+        node[end] = {}
+    e = kind()
+
+    def lit(text: str) -> Any:
+        return text.encode() if kind is bytes else text
+
+    def build(node: dict[Any, Any]) -> Any:
+        ends = end in node
+        alts = [a + build(node[a]) for a in sorted(k for k in node if k is not end)]
+        # longer alternatives first so the longest term at a position wins
+        alts.sort(key=len, reverse=True)
+        if not alts:
+            return e
+        body = (
+            alts[0] if len(alts) == 1 and not ends else lit("(?:") + lit("|").join(alts) + lit(")")
+        )
+        if ends:
+            body = lit("(?:") + body + lit(")?") if len(alts) == 1 else body + lit("?")
+        return body
+
+    return build(root)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One searchable term: what to match, which category it belongs to, what to report."""
+
+    term: str
+    category: str
+    label: str
+
+
+EXCLUDE = "\x00exclude"  # category of the benign idioms' entries (never reported)
+
+
+class TermMatcher:
+    """Finds every entry's term in many texts with one regex pass (see module docstring).
+
+    ``exclude``: benign idioms searched in the same pass; a match that lies inside one of
+    them ("die" in "to die for") is dropped.
+    """
+
+    def __init__(self, entries: Sequence[Entry], exclude: Sequence[str] = ()) -> None:
+        idioms = [Entry(t, EXCLUDE, t) for t in exclude]
+        self.entries = [e for e in [*entries, *idioms] if e.term.strip()]
+        # each entry on its own, by first character: which entries match where the combined
+        # search found a match (a shorter term at the same place counts too)
+        self._by_first: dict[str, list[tuple[re.Pattern[str], Entry]]] = {}
+        for e in self.entries:
+            own = re.compile("".join(_atoms(e.term)) + r"(?!\w)", re.IGNORECASE)
+            self._by_first.setdefault(e.term.strip()[0].lower(), []).append((own, e))
+        pattern = _trie_regex([_atoms(e.term) for e in self.entries])
+        # The leading class makes the regex engine try the tree only just after a character
+        # that cannot be part of an ASCII word (about one position in six), which more than
+        # halves the time; a non-ASCII letter before a match is checked afterwards.
+        self._rx = re.compile(f"[^A-Za-z0-9_](?:{pattern})(?!\\w)") if pattern else None
+        loose = _trie_regex([_byte_atoms(e.term) for e in self.entries])
+        self._loose = re.compile(b"[^A-Za-z0-9_](?:" + loose + b")") if loose else None
+
+    def _entries_for(self, matched: str) -> list[tuple[Entry, int]]:
+        """Every entry whose term starts ``matched`` and ends at a word boundary in it, with
+        the length of its match."""
+        out = []
+        for own, e in self._by_first.get(matched[:1].lower(), []):
+            m = own.match(matched)
+            if m:
+                out.append((e, m.end()))
+        return out
+
+    def scan(self, texts: pd.Series | np.ndarray | Sequence[str]) -> pd.DataFrame:
+        """Every match in ``texts``: columns ``pos`` (positional row in ``texts``), ``start``
+        (character offset in that text), ``category``, ``label``, ``term``. Missing texts never
+        match. A row gets one record per match and entry; callers deduplicate as they need.
+        ``end`` is the character offset just after the match. Matches inside a benign idiom
+        (``exclude``) are left out, and the idioms themselves are never returned.
+
+        Two passes: a loose search over the UTF-8 bytes of all texts (ASCII-only lower-casing,
+        no end-of-word check, ``*`` endings dropped, so it finds a superset) picks candidate
+        rows; the exact search then runs on those rows only. This avoids ``str.lower()`` and
+        four-byte characters over the whole chat when it contains a single emoji."""
+        if self._rx is None or len(texts) == 0:
+            return _frame(_empty_cols())
+        if isinstance(texts, pd.Series):
+            arr = texts.to_numpy(dtype=object, na_value="")
+        else:
+            arr = np.asarray(texts, dtype=object)
+            missing = pd.isna(arr)
+            if missing.any():
+                arr = np.where(missing, "", arr)
+        rows = self._candidates(arr)
+        if rows is None:
+            return _without_idioms(self._scan_exact(arr))
+        hits = self._scan_exact(arr[rows])
+        hits["pos"] = rows[hits["pos"].to_numpy()]
+        return _without_idioms(hits)
+
+    def _candidates(self, arr: np.ndarray) -> np.ndarray | None:
+        """Rows that may contain a term (sorted), or None if the bytes pass cannot be used."""
+        if self._loose is None:
+            return None
+        data = (_SEP + _SEP.join(arr)).encode("utf-8", "replace").lower()
+        seps = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+        if len(seps) != len(arr):  # a text contains NUL itself: rows cannot be told apart
+            return None
+        at = np.fromiter((m.start() for m in self._loose.finditer(data)), dtype=np.int64)
+        return np.unique(np.searchsorted(seps, at, side="right") - 1)
+
+    def _scan_exact(self, arr: np.ndarray) -> pd.DataFrame:
+        cols = _empty_cols()
+        if len(arr) == 0:
+            return _frame(cols)
+        joined = _SEP + _SEP.join(arr)  # a leading separator: every text starts after one
+        low = joined.lower()
+        rx = self._rx
+        if len(low) != len(joined):  # a lower-case mapping changed lengths: search as-is
+            low = joined
+            rx = re.compile(rx.pattern, re.IGNORECASE)
+        lengths = np.fromiter(map(len, arr), dtype=np.int64, count=len(arr))
+        starts = np.concatenate(([1], 1 + np.cumsum(lengths + 1)[:-1]))
+        positions: list[int] = []
+        matches: list[str] = []
+        search = rx.search
+        at = 0
+        while True:
+            m = search(low, at)
+            if m is None:
+                break
+            s = m.start() + 1  # the term starts after the leading character
+            if _WORD.match(low, s - 1):  # a non-ASCII letter before it: not a word start
+                at = s
+                continue
+            positions.append(s)
+            matches.append(m.group()[1:])
+            at = s  # look again from the next word: terms may overlap ("shut up", "up yours")
+        if not positions:
+            return _frame(cols)
+        pos_arr = np.asarray(positions, dtype=np.int64)
+        rows = np.searchsorted(starts, pos_arr, side="right") - 1
+        memo: dict[str, list[Entry]] = {}
+        for r, p, text in zip(rows.tolist(), pos_arr.tolist(), matches, strict=True):
+            found = memo.get(text)
+            if found is None:
+                found = memo[text] = self._entries_for(text)
+            for e, length in found:
+                cols["pos"].append(r)
+                cols["start"].append(p - int(starts[r]))
+                cols["end"].append(p - int(starts[r]) + length)
+                cols["category"].append(e.category)
+                cols["label"].append(e.label)
+                cols["term"].append(e.term)
+        return _frame(cols)
+
+
+def _without_idioms(hits: pd.DataFrame) -> pd.DataFrame:
+    """Drop matches that lie inside a benign idiom in the same text, and the idioms."""
+    is_idiom = (hits["category"] == EXCLUDE).to_numpy()
+    if not is_idiom.any():
+        return hits
+    idioms = hits[is_idiom]
+    terms = hits[~is_idiom]
+    pair = terms.reset_index().merge(idioms[["pos", "start", "end"]], on="pos",
+                                     suffixes=("", "_idiom"))
+    inside = (pair["start"] >= pair["start_idiom"]) & (pair["end"] <= pair["end_idiom"])
+    drop = set(pair.loc[inside, "index"].tolist())
+    return terms[~terms.index.isin(drop)].reset_index(drop=True)
+
+
+def _empty_cols() -> dict[str, list[Any]]:
+    return {"pos": [], "start": [], "end": [], "category": [], "label": [], "term": []}
+
+
+def _frame(cols: dict[str, list[Any]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pos": pd.Series(cols["pos"], dtype="int64"),
+            "start": pd.Series(cols["start"], dtype="int64"),
+            "end": pd.Series(cols["end"], dtype="int64"),
+            "category": pd.Series(cols["category"], dtype=object),
+            "label": pd.Series(cols["label"], dtype=object),
+            "term": pd.Series(cols["term"], dtype=object),
+        }
+    )
+
+
+def excerpt(text: str, start: int, width: int = 120) -> str:
+    """About ``width`` characters of ``text`` around ``start``, on one line, with an ellipsis
+    where it was cut: enough to decide whether to open the export, no more."""
+    flat = text.replace("\r", " ").replace("\n", " ")
+    lo = max(0, start - width // 3)
+    hi = min(len(flat), lo + width)
+    lo = max(0, hi - width)
+    out = flat[lo:hi].strip()
+    return ("…" if lo > 0 else "") + out + ("…" if hi < len(flat) else "")
