@@ -163,6 +163,7 @@ class _Labeller:
         others |= {f.sender for f in findings.flags if f.sender}
         for name in sorted(others):
             people.add(name)
+        consents = list(consents)
         for k in consents:
             chat_name, parent = k.get("chat_name"), k.get("parent")
             people.add(chat_name)
@@ -174,7 +175,9 @@ class _Labeller:
         self.sources: dict[str, str] = {}
         for s in findings.sources:
             self.source(s.name)
-        self.hide = [h for h in hide if h and h.strip()]
+        # whoever recorded or revoked a consent is known by name too: hidden wherever it appears
+        recorders = [k.get(f) for k in consents for f in ("recorded_by", "revoked_by")]
+        self.hide = [h for h in [*hide, *recorders] if isinstance(h, str) and h.strip()]
         self._pattern, self._lookup = self._compile()
 
     @staticmethod
