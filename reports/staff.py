@@ -2,9 +2,10 @@
 
 Built from `findings.staff_contact` (per sender and staff: by_day, by_hour, out_of_hours) and
 the bursts sent to them (`Burst.to_staff`) or naming them (`Burst.about_staff`); the CLI
-passes findings already filtered to that person (`analyse(staff=...)`). Same page size, palette, footer and
-provenance as the incident summary; the PDF adds a per-parent table, the bursts and the
-method page. Reached directly, or through `ctx.staff_focus` in `render_png` / `render_pdf`.
+passes findings already filtered to that person (`analyse(staff=...)`). Same page size,
+palette, footer and provenance as the incident summary; the PDF adds a per-parent table, the
+bursts and the method page. Reached directly, or through `ctx.staff_focus` in `render_png` /
+`render_pdf`.
 """
 
 from __future__ import annotations
