@@ -54,8 +54,9 @@ def make_busy_chat(n_messages: int = 20_000, n_senders: int = 30, seed: int = 12
         else:
             stamps.append((ts, who))
     stamps = sorted(stamps[:n_messages])
-    lines = [f"{start:%d/%m/%Y, %H:%M} - Messages and calls are end-to-end encrypted.",
-             f"{start:%d/%m/%Y, %H:%M} - Tom Aldridge created group \"Year 4 Parents\""]
+    opened = start - timedelta(days=1)  # the group exists before its first message
+    lines = [f"{opened:%d/%m/%Y, %H:%M} - Messages and calls are end-to-end encrypted.",
+             f"{opened:%d/%m/%Y, %H:%M} - Tom Aldridge created group \"Year 4 Parents\""]
     for i, (ts, who) in enumerate(stamps):
         r = rng.random()
         body = (rng.choice(REVIEW) if r < 0.02 else rng.choice(NAMING) if r < 0.05
