@@ -141,27 +141,25 @@ def over_time(ax: Any, findings: Findings, sd: StaffData, title: bool = True) ->
 
 
 def by_hour(ax: Any, findings: Findings, sd: StaffData, title: bool = True) -> None:
-    """Contacts by hour of day, in the in-hours blue inside weekday working hours and the
-    out-of-hours vermillion outside them (weekend and holiday contacts are out of hours at
-    any hour: the note says so)."""
-    wh = c.working_hours(findings.calendar) or {}
-    spans = [s for day in range(5) for s in wh.get(day, [])]
-    hours = np.sum([np.asarray(xx.by_hour[:24], float) for xx in sd.contacts], axis=0) \
-        if sd.contacts else np.zeros(24)
-    inside = np.zeros(24, bool)
-    for a, b in spans:
-        inside |= (np.arange(24) >= int(a)) & (np.arange(24) < int(np.ceil(b)))
-    ax.bar(np.arange(24)[inside], hours[inside], color=c.IN_HOURS, width=0.8, lw=0,
-           label="Within weekday working hours")
-    ax.bar(np.arange(24)[~inside], hours[~inside], color=c.OUT_HOURS, width=0.8, lw=0,
-           label="Outside working hours")
+    """Contacts by hour of day, each bar split by the calendar itself: in the in-hours blue
+    what was sent in working hours, in the out-of-hours vermillion what was not (a Saturday or
+    half-term 10:00 is out of hours; `StaffContact.by_hour_out_of_hours`)."""
+    def total(attr: str) -> np.ndarray:
+        rows = [np.asarray(getattr(xx, attr)[:24], float) for xx in sd.contacts]
+        return np.sum(rows, axis=0) if rows else np.zeros(24)
+
+    hours, out = total("by_hour"), total("by_hour_out_of_hours")
+    ax.bar(np.arange(24), hours - out, color=c.IN_HOURS, width=0.8, lw=0,
+           label="In working hours")
+    ax.bar(np.arange(24), out, bottom=hours - out, color=c.OUT_HOURS, width=0.8, lw=0,
+           label="Out of working hours")
     ax.set_xticks(range(24), [f"{h:02d}" for h in range(24)])
     ax.set_xlim(-0.6, 23.6)
     ax.yaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: c.fmt_int(v)))
     ax.set_ylabel("Contacts (all days)")
-    ax.set_xlabel("Hour of day (phone's clock); at weekends and on holidays every hour is "
-                  "out of hours")
+    ax.set_xlabel("Hour of day (phone's clock); weekends and holidays are out of hours at "
+                  "every hour")
     if title:
         ax.set_title("Contacts by hour of day", loc="left")
     _legend(ax)

@@ -336,3 +336,28 @@ def test_the_same_export_under_two_names_is_refused(run, grant, tmp_path):
     assert result.err.strip().count("\n") == 0
     assert "given twice, as group.txt and group copy.txt; give each chat once." in result.err
     assert not (tmp_path / "x.json").exists()
+
+
+def test_the_staff_hour_chart_splits_each_hour_by_the_calendar() -> None:
+    # a Saturday 10:00 message is out of hours although 10:00 is a working hour on weekdays
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from datetime import datetime
+
+    from matplotlib.figure import Figure
+
+    from chat_review.analysis.findings import Findings, Period, StaffContact
+    from chat_review.reports import _staff
+
+    hours, out = [0] * 24, [0] * 24
+    hours[10], out[10] = 2, 1
+    contact = StaffContact("Ivo Penrose", "Mrs X", "direct", 2, 1, {"2026-10-03": 1}, hours,
+                           ["c.txt"], by_hour_out_of_hours=out)
+    f = Findings([], Period(datetime(2026, 10, 3), datetime(2026, 10, 5), 3), {}, [], [], None,
+                 None, None, None, [], [contact], [], {}, {})
+    ax = Figure().add_subplot()
+    _staff.by_hour(ax, f, _staff.staff_data(f, "Mrs X"))
+    inside, outside = ax.containers
+    assert (inside[10].get_height(), outside[10].get_height()) == (1, 1)
+    assert outside[10].get_y() == 1
