@@ -92,7 +92,20 @@ def incident_charts(findings: Findings) -> dict[str, tuple[str, str, str]]:
 
 
 def holiday_total(findings: Findings) -> int:
-    """Messages on bank holidays, school holidays and INSET days (all out of hours)."""
+    """Out-of-hours messages drawn inside the working-hours outline: those sent on bank
+    holidays, school holidays and INSET days at working-day hours.
+
+    From the weekday x hour split the analysis gives (`weekday_hour_split`); without it, every
+    message on such a day (an upper bound)."""
+    split = getattr(findings, "weekday_hour_split", None)
+    wh = c.working_hours(findings.calendar)
+    if split is not None and len(split) and wh:
+        inside = [(day, hour) for day, spans in wh.items() for a, b in spans
+                  for hour in range(int(a), int(-(-b // 1)))]
+        keys = set(inside)
+        mask = [(int(d), int(h)) in keys for d, h in zip(split["weekday"], split["hour"],
+                                                           strict=True)]
+        return int(split.loc[mask, "out_of_hours"].sum())
     return int(sum(s.holiday for s in findings.senders))
 
 

@@ -24,6 +24,8 @@ EXAMPLES_PER_GROUP = 3
 MAX_EXPORTS = 12
 
 Block = dict[str, Any]
+KIND = {"one-to-one": "one-to-one chat", "group": "group chat",
+        "unknown": "chat type not proven"}
 
 
 def p(text: str) -> Block:
@@ -64,7 +66,8 @@ def more(shown: int, total: int, what: str) -> list[Block]:
 
 
 def meta_rows(findings: Findings, ctx: ReportContext) -> list[list[str]]:
-    chats = [f"{i}. {s.name}" for i, s in enumerate(findings.sources, 1)] or ["—"]
+    chats = [f"{i}. {s.name}" + (f" ({KIND[s.chat_type]})" if s.chat_type in KIND else "")
+             for i, s in enumerate(findings.sources, 1)] or ["—"]
     shown = chats[:4] + ([f"and {c.fmt_int(len(chats) - 4)} more (see the method section)"]
                          if len(chats) > 4 else [])
     return [
@@ -319,6 +322,12 @@ def export_blocks(findings: Findings) -> list[Block]:
         order = (f"{s.date_order} ({s.date_order_rule})" + (
             "; ambiguous: the export does not prove the order" if s.date_order_ambiguous else ""))
         out.append({"kind": "mono", "rows": [[f"Chat {i}", s.name], ["SHA-256", s.sha256]]})
+        evidence = getattr(s, "chat_type_evidence", None)
+        if s.chat_type in KIND:
+            kind = ("Chat type not proven" if s.chat_type == "unknown"
+                    else f"A {KIND[s.chat_type]}")
+            out.append(note(kind + (f": {evidence}" if evidence else "")
+                            + ("" if (evidence or "").endswith(".") else ".")))
         out.append(note(f"Read as {s.platform}, {s.encoding}; "
                         f"{w.plural(s.messages, 'message')} in the consented window, "
                         f"{c.fmt_int(s.window_dropped)} outside it left out; date order "

@@ -135,6 +135,11 @@ def review_flags(findings: Findings) -> list[Any]:
 
 
 def mention_count(findings: Findings) -> int:
+    """Messages naming a member of staff: the analysis lists them (`staff_mentions`); older
+    findings only had per-sender contact counts or "staff-named" flags."""
+    mentions = getattr(findings, "staff_mentions", None)
+    if mentions:
+        return len(mentions)
     contact = sum(x.contacts for x in findings.staff_contact if x.mode == "mention")
     named = sum(1 for f in findings.flags if f.category == MENTION_CATEGORY)
     return max(contact, named)
