@@ -13,6 +13,7 @@ from .errors import ConsentRefused, RegisterError
 from .records import ConsentRecord
 from .register import Register
 from .tokens import make_token, parse_token
+from .upload import ExportUpload
 
 CHUNK = 1024 * 1024
 
@@ -39,7 +40,7 @@ def _clean(value: str | None, what: str, *, required: bool) -> str | None:
 
 def grant(
     register: Register,
-    export: Path,
+    export: Path | ExportUpload,
     *,
     parent: str,
     purpose: str,
@@ -50,8 +51,11 @@ def grant(
     window_to: date | None = None,
     evidence: str | None = None,
 ) -> tuple[ConsentRecord, str]:
-    """Record a parent's consent for exactly this export file; return the record and token."""
-    if not export.is_file():
+    """Record a parent's consent for exactly this export file; return the record and token.
+
+    `export` is a file, or an `ExportUpload` (the web app's upload, hashed in memory).
+    """
+    if not isinstance(export, ExportUpload) and not export.is_file():
         raise RegisterError(f"The export {export} does not exist or is not a file.")
     if window_from and window_to and window_from > window_to:
         raise RegisterError(
@@ -61,7 +65,10 @@ def grant(
     now = register.clock()
     if expires_at <= now:
         raise RegisterError("The expiry is in the past; give a future date or a number of days.")
-    digest = sha256_file(export)
+    if isinstance(export, ExportUpload):
+        digest = hashlib.sha256(export.data).hexdigest()
+    else:
+        digest = sha256_file(export)
     fields = {
         "parent": _clean(parent, "parent's name", required=True),
         "chat_name": _clean(chat_name, "name in the chat", required=False),

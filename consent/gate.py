@@ -19,6 +19,7 @@ from .errors import ConsentRefused, RegisterError
 from .grant import _MINT, VerifiedGrant
 from .register import Register, register_exists
 from .tokens import parse_token, signature_matches
+from .upload import ExportUpload
 
 MAX_EXPORT_BYTES = 2 * 1024**3  # 2 GiB: a chat with media; the chat text itself is far smaller
 CLOCK_TOLERANCE = timedelta(minutes=10)
@@ -36,12 +37,15 @@ def _actor() -> str:
 def open_export(
     home: Path,
     token: str | None,
-    export: Path,
+    export: Path | ExportUpload,
     *,
     command: str,
     clock: Clock = utc_now,
 ) -> VerifiedGrant:
-    """Check everything the consent promises and return a grant holding the export's bytes."""
+    """Check everything the consent promises and return a grant holding the export's bytes.
+
+    `export` is a file, or an `ExportUpload` (bytes already in memory, from the web app).
+    """
     register: Register | None = None
     actor = _actor()
     try:
@@ -67,7 +71,7 @@ def open_export(
 
 
 def _log_refusal(register: Register, refusal: ConsentRefused, token: str | None,
-                 export: Path, command: str, actor: str) -> None:
+                 export: Path | ExportUpload, command: str, actor: str) -> None:
     consent_id = None
     if token:
         try:
@@ -84,7 +88,7 @@ def _log_refusal(register: Register, refusal: ConsentRefused, token: str | None,
     )
 
 
-def _check(register: Register, token: str | None, export: Path, *, command: str,
+def _check(register: Register, token: str | None, export: Path | ExportUpload, *, command: str,
            actor: str) -> VerifiedGrant:
     if not token or not token.strip():
         raise ConsentRefused(
@@ -148,16 +152,22 @@ def _check(register: Register, token: str | None, export: Path, *, command: str,
                          audit_id=audit_row.id, _mint=_MINT)
 
 
-def _read_once(export: Path) -> bytes:
+def _read_once(export: Path | ExportUpload) -> bytes:
     """The export's bytes, read in one go; everything after this uses only these bytes."""
+    if isinstance(export, ExportUpload):
+        _check_size(len(export.data), export.name)
+        return export.data
     try:
         with open(export, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_EXPORT_BYTES:
-                raise RegisterError(
-                    f"The export {export.name} is {size / 1024**3:.1f} GiB, larger than "
-                    "chat-review reads; export the chat again 'without media'."
-                )
+            _check_size(os.fstat(handle.fileno()).st_size, export.name)
             return handle.read()
     except OSError as exc:
         raise RegisterError(f"Cannot read the export {export} ({exc.strerror}).") from exc
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_EXPORT_BYTES:
+        raise RegisterError(
+            f"The export {name} is {size / 1024**3:.1f} GiB, larger than "
+            "chat-review reads; export the chat again 'without media'."
+        )
