@@ -82,6 +82,12 @@ def load_config(path: Path | None, home: Path | None) -> Config:
         ) from None
     except OSError as exc:
         raise ConfigError(f"{where}: cannot be read ({exc.strerror}); check the path.") from None
+    return config_from_bytes(raw, where)
+
+
+def config_from_bytes(raw: bytes, where: str) -> Config:
+    """Settings from a file's bytes (the web app checks an edit with this before saving it);
+    ``where`` names the file in the one-sentence errors."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

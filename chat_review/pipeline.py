@@ -1,7 +1,8 @@
-"""The steps of a gated review, each one call from the CLI: open, analyse, log, render, write.
+"""The steps of a gated review, each one call from a front end: open, analyse, log, render, write.
 
-Kept out of the CLI so the command stays a list of steps, and so the benchmark and tests can
-drive the same path the headteacher does.
+Kept out of the CLI and the web app so both doors are a list of the same steps (there is no
+second path to the reader), and so the benchmark and tests can drive the path the headteacher
+does.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chat_review.consent.grant import VerifiedGrant
+from chat_review.consent.upload import ExportUpload
 from chat_review.reader.chat import Chat
 
 
@@ -20,12 +22,12 @@ from chat_review.reader.chat import Chat
 class OpenedChat:
     grant: VerifiedGrant
     chat: Chat
-    path: Path
+    path: Path | ExportUpload
 
 
 def open_chats(
     home: Path,
-    pairs: Sequence[tuple[Path, str | None]],
+    pairs: Sequence[tuple[Path | ExportUpload, str | None]],
     *,
     command: str,
     date_order: str | None = None,
@@ -35,7 +37,7 @@ def open_chats(
     from chat_review.consent.gate import open_export
     from chat_review.reader import read_export
 
-    def one(pair: tuple[Path, str | None]) -> OpenedChat:
+    def one(pair: tuple[Path | ExportUpload, str | None]) -> OpenedChat:
         export, token = pair
         grant = open_export(home, token, export, command=command)
         return OpenedChat(grant, read_export(grant, date_order=date_order), export)
@@ -57,6 +59,60 @@ def consent_dicts(opened: Sequence[OpenedChat]) -> list[dict[str, Any]]:
         record = item.grant.record
         seen.setdefault(record.id, {k: getattr(record, k) for k in keys})
     return list(seen.values())
+
+
+@dataclass
+class Review:
+    """What one analysis run produced: the findings and the context every report shows."""
+
+    findings: Any
+    ctx: Any
+
+
+def analyse_opened(
+    home: Path,
+    opened: Sequence[OpenedChat],
+    config: Any,
+    *,
+    excerpts: bool = False,
+    pseudonymise: bool = False,
+    staff_name: str | None = None,
+    chat_types: dict[int, str] | None = None,
+    log_options: dict[str, Any] | None = None,
+) -> Review:
+    """Analyse gated chats with the school's settings, pseudonymise if asked, and log the run.
+
+    `staff_name` must already be a roster name. The audit entry of the run goes into the
+    report context, so every report written from it names its entry.
+    """
+    from chat_review.analysis import analyse as analyse_chats
+    from chat_review.reports.context import ReportContext
+
+    findings = analyse_chats([o.chat for o in opened], config, excerpts=excerpts,
+                             chat_types=chat_types, staff=staff_name)
+    consents = consent_dicts(opened)
+    if staff_name is not None:  # the staff view: only the consents behind what it shows
+        shown = {s.consent_id for s in findings.sources}
+        consents = [k for k in consents if k.get("id") in shown]
+    ctx = ReportContext(consents=consents, excerpts=excerpts, staff_focus=staff_name)
+    if pseudonymise:
+        from chat_review.pseudonymise import pseudonymise_report
+
+        findings, ctx = pseudonymise_report(findings, ctx, config.staff, config.hide_names)
+    ctx.audit_entry = log_analysis(
+        home, opened, messages=findings.total_messages,
+        options={"excerpts": excerpts, "pseudonymised": pseudonymise,
+                 "staff_view": staff_name is not None, "config": config.source,
+                 **(log_options or {})},
+    )
+    return Review(findings, ctx)
+
+
+def render(review: Review, kinds: Sequence[str]) -> dict[str, bytes]:
+    """The requested outputs of a run as {kind: bytes} (see `reports.render_outputs`)."""
+    from chat_review.reports import render_outputs
+
+    return render_outputs(review.findings, review.ctx, list(kinds))
 
 
 def log_analysis(home: Path, opened: Sequence[OpenedChat], *, messages: int,

@@ -9,12 +9,6 @@ import click
 from .common import CONTEXT_SETTINGS, echo_table, settings
 
 
-def _summary(detail: dict) -> str:
-    keys = ("reason", "command", "export_name", "path", "kind", "messages")
-    parts = [f"{k}={detail[k]}" for k in keys if detail.get(k) is not None]
-    return ", ".join(parts)
-
-
 @click.group(context_settings=CONTEXT_SETTINGS)
 def audit() -> None:
     """Read and verify the audit log (every consent, refusal, reading and report)."""
@@ -27,6 +21,7 @@ def list_command(limit: int | None, as_json: bool) -> None:
     """List audit entries, oldest first. Entries never contain message text."""
     from chat_review.consent import audit as audit_log
     from chat_review.consent.register import Register
+    from chat_review.describe import audit_details
 
     with Register.open(settings().home, create=False) as register:
         entries = audit_log.rows(register.conn, limit=limit)
@@ -46,7 +41,7 @@ def list_command(limit: int | None, as_json: bool) -> None:
                 e.event,
                 "" if e.consent_id is None else f"#{e.consent_id}",
                 e.actor or "",
-                _summary(e.detail),
+                audit_details(e.detail),
             ]
             for e in entries
         ],

@@ -51,18 +51,14 @@ def init_command(output: Path | None, force: bool) -> None:
 def check_command(config_path: Path | None) -> None:
     """Check a settings file and summarise what it defines."""
     cfg = load(config_path)
-    click.echo(f"Settings from {cfg.source}: OK")
-    cal = cfg.calendar
-    from chat_review.calendar import REGIONS, WEEKDAYS
+    from chat_review.describe import settings_rows
 
-    for day in range(7):
-        hours = cal.hours_text(day) or "no working hours"
-        click.echo(f"  {WEEKDAYS[day].capitalize():<10} {hours}")
-    click.echo(f"  Bank holidays: {REGIONS[cal.region][1]}")
-    click.echo(f"  Staff: {', '.join(m.name for m in cfg.staff) or 'none listed'}")
-    click.echo(
-        f"  Bursts: {cfg.burst_min_messages} messages within {cfg.burst_window_minutes} minutes"
-    )
+    click.echo(f"Settings from {cfg.source}: OK")
+    rows = settings_rows(cfg)
+    for label, value in rows[:7]:  # the weekdays, as a table
+        click.echo(f"  {label:<10} {value}")
+    for label, value in rows[7:]:
+        click.echo(f"  {label}: {value}")
 
 
 @click.command("calendar", context_settings=CONTEXT_SETTINGS)

@@ -23,45 +23,10 @@ def _day(text: str | None, what: str):
     return parse_day(text, what=what)
 
 
-def _when(iso: str | None) -> str:
-    if not iso:
-        return "-"
-    from datetime import datetime
-
-    moment = datetime.fromisoformat(iso)
-    return f"{moment:%d/%m/%Y %H:%M} UTC" if "T" in iso else f"{moment:%d/%m/%Y}"
-
-
-def _window(record) -> str:
-    if not record.window_from and not record.window_to:
-        return "the whole chat"
-    start = _when(record.window_from) if record.window_from else "the start"
-    end = _when(record.window_to) if record.window_to else "the end"
-    return f"{start} to {end} (messages outside are never read into any output)"
-
-
 def _describe(record, now) -> None:
-    status = record.status(now)
-    chat_name = f' (in the chat as "{record.chat_name}")' if record.chat_name else ""
-    rows = [
-        ("Parent", f"{record.parent}{chat_name}"),
-        ("Purpose", record.purpose),
-        ("Export", record.export_name),
-        ("SHA-256", record.export_sha256),
-        ("Window", _window(record)),
-        ("Recorded by", f"{record.recorded_by}, {_when(record.recorded_at)}"),
-        ("Expires", _when(record.expires_at)),
-        ("Evidence", record.evidence or "-"),
-        ("Status", status),
-    ]
-    if record.revoked_at:
-        rows.append(
-            (
-                "Revoked",
-                f"{_when(record.revoked_at)} by {record.revoked_by}: {record.revoked_reason}",
-            )
-        )
-    for label, value in rows:
+    from chat_review.describe import consent_rows
+
+    for label, value in consent_rows(record, now):
         click.echo(f"  {label + ':':<13}{value}")
 
 

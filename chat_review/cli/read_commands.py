@@ -242,35 +242,17 @@ class AnalyseRun:
 
 def _analyse_and_write(run: AnalyseRun) -> None:
     """Gate, read, analyse, log, then render and write each output (see `analyse`)."""
-    from chat_review.analysis import analyse as analyse_chats
-    from chat_review.pipeline import consent_dicts, log_analysis, open_chats, write_outputs
-    from chat_review.reports.context import ReportContext
+    from chat_review.pipeline import analyse_opened, open_chats, render, write_outputs
 
     big = len(run.pairs) > 3 or sum(p.stat().st_size for p in run.inputs) > PROGRESS_BYTES
     opened = open_chats(run.home, run.pairs, command="analyse", date_order=run.date_order,
                         show_progress=big and sys.stdout.isatty())
-    findings = analyse_chats([o.chat for o in opened], run.config, excerpts=run.excerpts,
-                             chat_types=run.chat_types, staff=run.staff_name)
-    consents = consent_dicts(opened)
-    if run.staff_name is not None:  # the staff view: only the consents behind what it shows
-        shown = {s.consent_id for s in findings.sources}
-        consents = [k for k in consents if k.get("id") in shown]
-    ctx = ReportContext(consents=consents, excerpts=run.excerpts, staff_focus=run.staff_name)
-    if run.pseudonymise:
-        from chat_review.pseudonymise import pseudonymise_report
-
-        findings, ctx = pseudonymise_report(findings, ctx, run.config.staff,
-                                            run.config.hide_names)
-    ctx.audit_entry = log_analysis(
-        run.home, opened, messages=findings.total_messages,
-        options={"excerpts": run.excerpts, "pseudonymised": run.pseudonymise,
-                 "staff_view": run.staff_name is not None, "config": run.config.source},
-    )
+    review = analyse_opened(run.home, opened, run.config, excerpts=run.excerpts,
+                            pseudonymise=run.pseudonymise, staff_name=run.staff_name,
+                            chat_types=run.chat_types)
     if not run.quiet:
-        click.echo(_summary(findings, ctx), nl=False)
-    from chat_review.reports import render_outputs
-
-    rendered = render_outputs(findings, ctx, [kind for kind, _ in run.outputs])
+        click.echo(_summary(review.findings, review.ctx), nl=False)
+    rendered = render(review, [kind for kind, _ in run.outputs])
     written = write_outputs(
         run.home, sorted({o.grant.consent_id for o in opened}),
         [(kind, path, rendered[kind]) for kind, path in run.outputs],
