@@ -29,6 +29,7 @@ Typical use:
      (prints a consent token on its last line)
   2. chat-review analyse EXPORT --token TOKEN --pdf report.pdf
   3. chat-review audit verify
+Or do all of it in the browser: chat-review ui
 
 {EXIT_CODES_HELP}
 """
@@ -54,6 +55,7 @@ def _register_commands() -> None:
     from .consent_commands import consent
     from .read_commands import analyse, messages
     from .register_commands import register, retention
+    from .ui_command import ui
 
     for command in (
         consent,
@@ -64,6 +66,7 @@ def _register_commands() -> None:
         calendar_command,
         register,
         retention,
+        ui,
     ):
         cli.add_command(command)
 

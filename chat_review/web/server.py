@@ -1,0 +1,59 @@
+"""Serving: a socket on 127.0.0.1 (never another interface), uvicorn, the printed address.
+
+The socket is bound here, before anything is printed, so the printed port is the one served
+(no race for a "free" port). uvicorn's access log is off: the first URL carries the key.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import webbrowser
+from pathlib import Path
+from typing import TextIO
+
+from chat_review.errors import ChatReviewError
+
+from .state import MAX_UPLOAD
+
+HOST = "127.0.0.1"
+
+
+def bind(port: int | None) -> socket.socket:
+    """A listening socket on 127.0.0.1 (`port` 0 or None: a free one chosen by the system)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((HOST, port or 0))
+    except OSError as exc:
+        sock.close()
+        raise ChatReviewError(f"Port {port} on {HOST} cannot be used ({exc.strerror}); choose "
+                              "another with --port, or leave --port out for a free one.") from None
+    sock.listen(64)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(home: Path, *, port: int | None = None, open_browser: bool = True,
+          reviewer: str | None = None, max_upload: int = MAX_UPLOAD,
+          out: TextIO = sys.stdout) -> None:
+    """Serve until interrupted (Ctrl-C). The last line printed is the address with its key."""
+    import uvicorn
+
+    from .app import build_app
+
+    sock = bind(port)
+    actual = sock.getsockname()[1]
+    app = build_app(home, actual, reviewer=reviewer, max_upload=max_upload)
+    url = f"http://{HOST}:{actual}/start?key={app.sessions.key}"
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                            server_header=False, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    if open_browser:
+        webbrowser.open(url)
+    print(f"chat-review is open for this computer only, with the register in {home}.", file=out)
+    print("Stop it with Ctrl-C. The address works once (it signs this browser in):", file=out)
+    print(url, file=out, flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
