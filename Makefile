@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: demo test lint bench clean
 
@@ -15,9 +16,22 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	bash sample_exports/demo.sh
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+# Installed with apt-get when missing: as root directly, else with password-less sudo; if
+# neither is possible the browser tests say so and are skipped (outside CI).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "chromium is not installed and this account cannot apt-get install it;" \
+		     "the browser tests will be skipped (sudo apt-get install chromium)." >&2; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
