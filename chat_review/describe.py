@@ -53,7 +53,7 @@ def consent_rows(record: Any, now: datetime) -> list[tuple[str, str]]:
 
 def audit_details(detail: dict[str, Any]) -> str:
     """The parts of an audit entry's detail worth a glance (never message text)."""
-    keys = ("reason", "command", "export_name", "path", "kind", "messages")
+    keys = ("reason", "command", "reviewer", "export_name", "path", "kind", "messages")
     return ", ".join(f"{k}={detail[k]}" for k in keys if detail.get(k) is not None)
 
 

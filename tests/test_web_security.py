@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import http.client
 import re
+import signal
 import socket
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -143,3 +146,31 @@ def test_ctrl_c_stops_it_cleanly_and_the_address_was_the_last_line(server):  # n
     assert "Traceback" not in err and err.strip().endswith("Stopped.")
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/start\?key=[\w-]{40,}", server.url)
     assert out == ""  # nothing was printed after the address
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_no_process_is_left_behind_when_it_is_stopped(server, how):  # noqa: F811
+    deadline = time.monotonic() + 30
+    while not (workers := _children(server.proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert workers, "the render worker was not started"
+    server.proc.send_signal(how)
+    server.proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = [p for p in workers if Path(f"/proc/{p}/stat").exists()
+             and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert alive == []

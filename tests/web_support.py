@@ -96,7 +96,7 @@ def chromium() -> Iterator[object]:
 
     path = chromium_or_skip()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox", "--lang=en-GB"])
         yield browser
         browser.close()
 
@@ -104,7 +104,7 @@ def chromium() -> Iterator[object]:
 def open_page(chromium, server: Server, watch: Watch | None = None):  # noqa: ANN001, ANN201
     """A fresh browser context signed in through the printed address; returns (page, watch)."""
     watch = watch or Watch(server.base)
-    context = chromium.new_context(accept_downloads=True)
+    context = chromium.new_context(accept_downloads=True, locale="en-GB")
 
     def route(r):  # noqa: ANN001, ANN202
         if r.request.url.startswith(server.base + "/"):

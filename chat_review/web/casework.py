@@ -65,9 +65,10 @@ def case_token(register: Register, consent_id: int) -> str:
 
 
 def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, config: Any,
-                 options: Options) -> int:
+                 options: Options, renderer: Any = None) -> int:
     """Run one analysis of a consent's export and write its reports; return the audit entry
-    of the analysis. Refusals (`ConsentRefused`) come from the gate, before any decoding."""
+    of the analysis. Refusals (`ConsentRefused`) come from the gate, before any decoding.
+    `renderer` (a `RenderPool`) draws the PDF in a second process meanwhile."""
     from chat_review.pipeline import analyse_opened, open_chats, render, write_outputs
     from chat_review.reports import KINDS as REPORT_KINDS
 
@@ -81,10 +82,11 @@ def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, confi
         review = analyse_opened(
             home, opened, config, excerpts=options.excerpts, pseudonymise=options.pseudonymise,
             staff_name=options.staff_name,
-            log_options={"reviewer": options.reviewer, "view": options.view},
+            log_options={"command": "ui analyse", "reviewer": options.reviewer,
+                         "view": options.view},
         )
         kinds = [k for k in KINDS if k in REPORT_KINDS]
-        rendered = render(review, kinds)
+        rendered = render(review, kinds, renderer.ahead() if renderer is not None else None)
     if "csv" not in rendered and options.view == "full":
         from chat_review.table_export import messages_to_csv
 

@@ -79,7 +79,7 @@ async def retention_page(request: Request) -> Response:
     except (ConsentError, ChatReviewError) as exc:
         return page(request, "message.html", title="Retention", sentence=str(exc))
     return page(request, "retention.html", confirm=request.query_params.get("confirm") == "1",
-                notes=RETENTION_NOTES, **values)
+                state_notes=RETENTION_NOTES, **values)
 
 
 async def retention_delete(request: Request) -> Response:
@@ -128,15 +128,21 @@ def _settings(web: WebState, start: str | None, end: str | None) -> dict:
 
 async def settings_page(request: Request) -> Response:
     web = state_of(request)
-    today = date.today()
-    start = request.query_params.get("from") or today.isoformat()
-    end = request.query_params.get("to") or (today + timedelta(days=13)).isoformat()
+    start, end = _default_range()
+    start = request.query_params.get("from") or start
+    end = request.query_params.get("to") or end
     try:
         values = await run_in_threadpool(_settings, web, start, end)
     except ChatReviewError as exc:
         values = {"error": str(exc), "rows": [], "source": "-", "days": [],
                   "text": _raw_settings(web), "cal_from": start, "cal_to": end}
     return page(request, "settings.html", **values)
+
+
+def _default_range() -> tuple[str, str]:
+    """The next two weeks, so the calendar check shows something useful at once."""
+    today = date.today()
+    return today.isoformat(), (today + timedelta(days=13)).isoformat()
 
 
 def _raw_settings(web: WebState) -> str:
@@ -174,7 +180,8 @@ async def settings_save(request: Request) -> Response:
 
 
 def _settings_safe(web: WebState) -> dict:
+    start, end = _default_range()
     try:
-        return _settings(web, None, None)
+        return _settings(web, start, end)
     except ChatReviewError:
-        return {"rows": [], "source": "-", "days": [], "cal_from": "", "cal_to": ""}
+        return {"rows": [], "source": "-", "days": []}

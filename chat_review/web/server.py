@@ -40,10 +40,12 @@ def serve(home: Path, *, port: int | None = None, open_browser: bool = True,
     import uvicorn
 
     from .app import build_app
+    from .render_pool import RenderPool
 
     sock = bind(port)
     actual = sock.getsockname()[1]
-    app = build_app(home, actual, reviewer=reviewer, max_upload=max_upload)
+    renderer = RenderPool()
+    app = build_app(home, actual, reviewer=reviewer, max_upload=max_upload, renderer=renderer)
     url = f"http://{HOST}:{actual}/start?key={app.sessions.key}"
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             server_header=False, timeout_graceful_shutdown=5)
@@ -57,3 +59,4 @@ def serve(home: Path, *, port: int | None = None, open_browser: bool = True,
         server.run(sockets=[sock])
     finally:
         sock.close()
+        renderer.close()
