@@ -88,9 +88,10 @@ def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, confi
         kinds = [k for k in KINDS if k in REPORT_KINDS]
         rendered = render(review, kinds, renderer.ahead() if renderer is not None else None)
     if "csv" not in rendered and options.view == "full":
-        from chat_review.table_export import messages_to_csv
+        from chat_review.table_export import messages_csv_chunks
 
-        rendered["csv"] = messages_to_csv(opened[0].chat)  # the consented messages, as a table
+        # the consented messages as a table: the same Excel-safe CSV as `chat-review messages`
+        rendered["csv"] = b"".join(messages_csv_chunks(opened[0].chat))
     entry = review.ctx.audit_entry["id"]
     folder = home / REPORTS_DIR / f"consent-{consent_id}"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
