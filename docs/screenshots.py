@@ -22,6 +22,16 @@ from web_support import REVIEWER, open_page, start_server  # noqa: E402
 SAMPLES = ROOT / "sample_exports"
 
 
+def _small_png(data: bytes, path: Path) -> None:
+    """256 colours are plenty for a page screenshot and keep the repository small."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data)).convert("RGB").quantize(256)
+    image.save(path, optimize=True)
+
+
 def main(out: Path, readme: bool) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -61,9 +71,9 @@ def main(out: Path, readme: bool) -> None:
             page.locator("img.summary").wait_for()
             shot("4-case-page")
             if readme:
-                page.set_viewport_size({"width": 1100, "height": 1000})
-                page.screenshot(path=str(ROOT / "docs" / "ui-case-page.png"))
-                page.set_viewport_size({"width": 1280, "height": 900})
+                page.goto(page.url.split("#")[0])
+                page.set_viewport_size({"width": 1280, "height": 860})
+                _small_png(page.screenshot(), ROOT / "docs" / "ui-case-page.png")
             page.get_by_label("Report for").select_option(label="Staff view: Adaeze Okafor")
             page.get_by_label("Pseudonymise").check()
             page.get_by_role("button", name="Analyse").click()
