@@ -6,6 +6,7 @@ The socket is bound here, before anything is printed, so the printed port is the
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
 import webbrowser
@@ -55,8 +56,15 @@ def serve(home: Path, *, port: int | None = None, open_browser: bool = True,
     print(f"chat-review is open for this computer only, with the register in {home}.", file=out)
     print("Stop it with Ctrl-C. The address works once (it signs this browser in):", file=out)
     print(url, file=out, flush=True)
+    # uvicorn re-raises the signal that stopped it once it has shut down; for SIGTERM that
+    # would end the process before the render worker is closed, so treat it as Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
         renderer.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
