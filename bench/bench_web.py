@@ -94,7 +94,7 @@ def _start(home: Path) -> tuple[subprocess.Popen, str]:
 
 
 def _cpu_s(pid: int) -> float:
-    """CPU seconds used so far by the server and its live children (the render worker):
+    """CPU seconds used so far by the server and its live children:
     the figure that does not move with the machine's load. Linux only; 0 elsewhere."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -171,7 +171,7 @@ def table(result: dict) -> str:
     rows.append(f"| upload + analyse ({size}) | ≤ {UPLOAD_TARGET_S:.0f} s | {up:.2f} s | "
                 f"{'yes' if up <= UPLOAD_TARGET_S else 'NO'} |")
     rows.append(f"| analyse again, file chosen again | (info) | {again:.2f} s | |")
-    rows.append(f"| upload + analyse, CPU of server + render worker | (info) | "
+    rows.append(f"| upload + analyse, CPU of the server | (info) | "
                 f"{statistics.median(result['upload_analyse_cpu_s']):.2f} s | |")
     rows.append(f"| load average during the run | | {result['load']:.1f} | |")
     return "\n".join(rows)

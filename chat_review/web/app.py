@@ -20,7 +20,6 @@ from . import routes_admin, routes_case, routes_consents
 from .exports import ExportStore
 from .forms import FormRefused
 from .pages import page, redirect
-from .render_pool import RenderPool
 from .security import Guard, Sessions, session_of
 from .state import MAX_UPLOAD, WebState
 
@@ -94,12 +93,11 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 def build_app(home: Path, port: int, reviewer: str | None = None,
-              max_upload: int = MAX_UPLOAD, renderer: RenderPool | None = None) -> Guard:
+              max_upload: int = MAX_UPLOAD) -> Guard:
     """The whole ASGI app for one run of `chat-review ui` (its one-time key is on
     `app.sessions.key`)."""
     app = Starlette(routes=routes(), exception_handlers={404: _not_found})
     sessions = Sessions(port, reviewer)
     app.state.web = WebState(home=home, port=port, sessions=sessions,
-                             exports=ExportStore(home), max_upload=max_upload,
-                             renderer=renderer)
+                             exports=ExportStore(home), max_upload=max_upload)
     return Guard(app, sessions, port)

@@ -65,13 +65,10 @@ def case_token(register: Register, consent_id: int) -> str:
 
 
 def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, config: Any,
-                 options: Options, renderer: Any = None) -> int:
+                 options: Options) -> int:
     """Run one analysis of a consent's export and write its reports; return the audit entry
-    of the analysis. Refusals (`ConsentRefused`) come from the gate, before any decoding.
-    `renderer` (a `RenderPool`) draws the PDF in a second process meanwhile."""
+    of the analysis. Refusals (`ConsentRefused`) come from the gate, before any decoding."""
     from chat_review.pipeline import analyse_opened, open_chats, render, write_outputs
-    from chat_review.reports import KINDS as REPORT_KINDS
-
     with Register.open(home, create=False) as register:
         token = case_token(register, consent_id)
     if options.staff_name and config.staff_for_sender(options.staff_name) is None:
@@ -85,13 +82,7 @@ def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, confi
             log_options={"command": "ui analyse", "reviewer": options.reviewer,
                          "view": options.view},
         )
-        kinds = [k for k in KINDS if k in REPORT_KINDS]
-        rendered = render(review, kinds, renderer.ahead() if renderer is not None else None)
-    if "csv" not in rendered and options.view == "full":
-        from chat_review.table_export import messages_csv_chunks
-
-        # the consented messages as a table: the same Excel-safe CSV as `chat-review messages`
-        rendered["csv"] = b"".join(messages_csv_chunks(opened[0].chat))
+        rendered = render(review, KINDS)  # the CSV is the complete lists (--csv-details)
     entry = review.ctx.audit_entry["id"]
     folder = home / REPORTS_DIR / f"consent-{consent_id}"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

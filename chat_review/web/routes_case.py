@@ -32,10 +32,6 @@ class Run:
     def png(self) -> casework.ReportFile | None:
         return next((f for f in self.files if f.kind == "png" and f.present), None)
 
-    @property
-    def has_csv(self) -> bool:
-        return any(f.kind == "csv" for f in self.files)
-
 
 def _runs(reports: list[casework.ReportFile]) -> list[Run]:
     runs: dict[int | str, Run] = {}
@@ -92,7 +88,7 @@ async def analyse(request: Request) -> Response:
             raise ChatReviewError("Choose the export file again: the page keeps it only while "
                                   "chat-review ui runs, unless a copy was kept.")
         entry = casework.analyse_case(web.home, consent_id, source,
-                                      load_config(None, web.home), options, web.renderer)
+                                      load_config(None, web.home), options)
         if upload is not None:  # it passed the gate: no need to ask for it again
             web.exports.remember(consent_id, upload)
         return entry

@@ -41,29 +41,26 @@ def serve(home: Path, *, port: int | None = None, open_browser: bool = True,
     import uvicorn
 
     from .app import build_app
-    from .render_pool import RenderPool
 
     sock = bind(port)
     actual = sock.getsockname()[1]
-    renderer = RenderPool()
-    app = build_app(home, actual, reviewer=reviewer, max_upload=max_upload, renderer=renderer)
+    app = build_app(home, actual, reviewer=reviewer, max_upload=max_upload)
     url = f"http://{HOST}:{actual}/start?key={app.sessions.key}"
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             server_header=False, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
+    # uvicorn re-raises the signal that stopped it once it has shut down; for SIGTERM that
+    # would end the process at once, so treat it as Ctrl-C: a clean stop, exit 0.
+    signal.signal(signal.SIGTERM, _interrupt)
     if open_browser:
         webbrowser.open(url)
     print(f"chat-review is open for this computer only, with the register in {home}.", file=out)
     print("Stop it with Ctrl-C. The address works once (it signs this browser in):", file=out)
     print(url, file=out, flush=True)
-    # uvicorn re-raises the signal that stopped it once it has shut down; for SIGTERM that
-    # would end the process before the render worker is closed, so treat it as Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
-        renderer.close()
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from starlette.requests import Request
 
 from .exports import ExportStore
-from .render_pool import RenderPool
 from .security import Sessions
 
 MAX_UPLOAD = 512 * 1024**2  # an export "without media" is far smaller; the CLI takes up to 2 GiB
@@ -21,7 +20,6 @@ class WebState:
     sessions: Sessions
     exports: ExportStore
     max_upload: int = MAX_UPLOAD
-    renderer: RenderPool | None = None
 
 
 def state_of(request: Request) -> WebState:
