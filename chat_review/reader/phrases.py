@@ -349,12 +349,10 @@ def scan_spans(
     for i in np.flatnonzero(maybe & ~media).tolist():
         s, e = int(starts[i]), int(first_line_ends[i])
         tried = by_tail.get(int(tail[i]), []) + [f for t, f in short if short_hit[t][i]]
-        for full in tried:
-            m = full.fullmatch(buf, s, e)
-            if m is not None:
-                media[i] = True
-                attachment[i] = m.group(1)
-                break
+        found, name = _first_match(tuple(tried), buf, s, e)
+        if found:
+            media[i] = True
+            attachment[i] = name
     tail = _tail4(buf, w, starts, ends)
     for marker in book.edited:
         for i in np.flatnonzero(tail == _int4(marker)).tolist():
@@ -364,6 +362,35 @@ def scan_spans(
             edited[i] = True
             new_body[i] = _strip_tail(buf[s : e - len(marker)].decode())
     return Classified(media, deleted, system, attachment, edited, new_body, marked)
+
+
+@cache
+def _alternation(patterns: tuple[re.Pattern[bytes], ...]) -> re.Pattern[bytes] | None:
+    """`patterns` (one group each, same flags) as one alternation: a full match tries them in
+    order, like a loop over them, in one call (an edited message's "...>" was tried against
+    28 "<attached: {file}>" forms one by one: a third of the reader's time on 1M messages)."""
+    if len(patterns) < 2 or len({p.flags for p in patterns}) != 1 or any(
+            p.groups != 1 for p in patterns):
+        return None
+    body = b"|".join(b"(?:" + p.pattern + b")" for p in patterns)
+    return re.compile(body, patterns[0].flags & ~re.UNICODE)
+
+
+def _first_match(patterns: tuple[re.Pattern[bytes], ...], buf: bytes, s: int, e: int
+                 ) -> tuple[bool, bytes | None]:
+    """Whether one of `patterns` fully matches buf[s:e], and the first such one's group."""
+    combined = _alternation(patterns)
+    if combined is not None:
+        m = combined.fullmatch(buf, s, e)
+        if m is None:
+            return False, None
+        if m.lastindex is not None:
+            return True, m.group(m.lastindex)
+    for full in patterns:  # one pattern, or the group did not take part: find which matched
+        m = full.fullmatch(buf, s, e)
+        if m is not None:
+            return True, m.group(1)
+    return False, None
 
 
 def _strip_tail(body: str) -> str:
