@@ -85,7 +85,7 @@ def reader(b) -> None:
                 b.log(f"  {tool} {plat} {n:,}")
                 peers[tool] = run_worker(PEER_PY, "peer", {
                     "tool": tool, "file": str(path), "platform": plat,
-                    "repeats": 3 if n <= 10_000 else 2})
+                    "repeats": 3 if n <= 10_000 else 1})
 
             def cell(p: dict) -> str:
                 if "skipped" in p:

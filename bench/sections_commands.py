@@ -176,7 +176,7 @@ def e2e(b) -> None:
         peer_cmd = [str(graph), str(path), "-o", str(out / "whatstk.html")]
         b.log(f"analyse {n:,} → JSON+PNG+PDF vs whatstk-graph")
         ours, theirs, err = [], [], "" if b.peers_ok else (b.peer_note or "peers skipped")
-        for _ in range(b.reps(5)):
+        for _ in range(b.reps(4)):
             r = timed_cmd(ours_cmd)
             if r["rc"] != 0:
                 raise SystemExit(f"chat-review analyse failed: {r['stderr'][-400:]}")

@@ -67,7 +67,7 @@ def profile(b) -> None:
     ):
         path = b.fx.export(n, "android", seed=3 if n == mid else 1)
         b.log(f"phases: {label}")
-        reps = b.reps(2 if n >= 1_000_000 else 3)
+        reps = b.reps(1 if n >= 1_000_000 else 2)
         common = {"file": str(path), "out": str(out / "phase.out"), **args}
         now = _phase_runs(b, b.fx, {**common, "token": b.fx.token(path)}, reps, None)
         base = []
