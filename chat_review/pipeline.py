@@ -32,15 +32,20 @@ def open_chats(
     command: str,
     date_order: str | None = None,
     show_progress: bool = False,
+    stated_by: str | None = None,
 ) -> list[OpenedChat]:
-    """Gate and read each (export, token) pair; the first refusal stops everything."""
+    """Gate and read each (export, token) pair; the first refusal stops everything.
+
+    The gate decides the date order (a consent with a window binds it) and the reader uses it.
+    """
     from chat_review.consent.gate import open_export
     from chat_review.reader import read_export
 
     def one(pair: tuple[Path | ExportUpload, str | None]) -> OpenedChat:
         export, token = pair
-        grant = open_export(home, token, export, command=command)
-        return OpenedChat(grant, read_export(grant, date_order=date_order), export)
+        grant = open_export(home, token, export, command=command, date_order=date_order,
+                            stated_by=stated_by)
+        return OpenedChat(grant, read_export(grant, date_order=grant.date_order), export)
 
     if not show_progress:
         return [one(pair) for pair in pairs]
@@ -115,8 +120,14 @@ def render(review: Review, kinds: Sequence[str]) -> dict[str, bytes]:
     return render_outputs(review.findings, review.ctx, list(kinds))
 
 
+def read_with(opened: OpenedChat) -> dict[str, str]:
+    """The date order a chat was read with and the rule that decided it, for audit entries."""
+    return {"date_order": opened.chat.meta.date_order,
+            "date_order_rule": opened.chat.meta.date_order_rule}
+
+
 def log_analysis(home: Path, opened: Sequence[OpenedChat], *, messages: int,
-                 options: dict[str, Any]) -> dict[str, Any]:
+                 options: dict[str, Any], stated_by: str | None = None) -> dict[str, Any]:
     """One audit row for the analysis run; its id and hash go into every report."""
     from chat_review.consent.register import Register
 
@@ -125,11 +136,13 @@ def log_analysis(home: Path, opened: Sequence[OpenedChat], *, messages: int,
         row = register.log(
             "analysed",
             consent_id=ids[0] if len(ids) == 1 else None,
+            stated_by=stated_by,
             detail={
                 "command": "analyse",
                 "consent_ids": ids,
                 "exports": [{"name": o.grant.export_name, "sha256": o.grant.sha256,
-                             "messages": int(len(o.chat.messages))} for o in opened],
+                             "messages": int(len(o.chat.messages)),
+                             **read_with(o)} for o in opened],
                 "messages": messages,
                 **options,
             },
@@ -145,12 +158,14 @@ def write_outputs(
     command: str,
     force: bool,
     inputs: Sequence[Path],
+    stated_by: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> list[tuple[Path, str]]:
-    """Write each (kind, path, bytes or byte chunks) atomically and log it (absolute path,
-    SHA-256) at once.
+    """Write each (kind, path, bytes or byte chunks) atomically, logging it (absolute path,
+    SHA-256) before it gets its final name: a crash can never leave a complete output there
+    without its entry.
 
-    One register connection for all of them; each file is logged right after it is written,
-    so a crash can never leave a written report without its audit row for long.
+    `extra` goes into each entry (e.g. the date order the chat was read with).
     """
     from chat_review.consent.register import Register
     from chat_review.output_files import write_atomic
@@ -158,12 +173,15 @@ def write_outputs(
     written = []
     with Register.open(home, create=False) as register:
         for kind, path, data in files:
-            digest = write_atomic(path, data, force=force, inputs=inputs)
-            register.log(
-                "output-written",
-                consent_id=consent_ids[0] if len(consent_ids) == 1 else None,
-                detail={"command": command, "kind": kind, "path": str(path.resolve()),
-                        "sha256": digest, "consent_ids": consent_ids},
-            )
+            detail = {"command": command, "kind": kind, "path": str(path.resolve()),
+                      "consent_ids": consent_ids, **(extra or {})}
+
+            def log_before_rename(digest: str, detail: dict = detail) -> None:
+                register.log("output-written",
+                             consent_id=consent_ids[0] if len(consent_ids) == 1 else None,
+                             stated_by=stated_by, detail={**detail, "sha256": digest})
+
+            digest = write_atomic(path, data, force=force, inputs=inputs, home=home,
+                                  before_rename=log_before_rename)
             written.append((path, digest))
     return written

@@ -1,7 +1,9 @@
 """Errors raised by the consent register and the gate.
 
 The command line maps them to exit codes: `ConsentRefused` is 3 (the gate said no),
-`RegisterError` is 2 (bad input, or a register that cannot be used as it is).
+`RegisterError` is 2 (bad input, or a register that cannot be used as it is), `RegisterBroken`
+is 4 (the audit log or its head does not verify: nothing is read or logged until it is
+restored).
 Every message is one sentence a headteacher can act on.
 """
 
@@ -28,3 +30,9 @@ class ConsentRefused(ConsentError):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class RegisterBroken(ConsentError):
+    """The audit chain or its head does not verify; nothing may be read or logged."""
+
+    exit_code = 4

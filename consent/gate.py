@@ -1,53 +1,49 @@
 """The gate: from a token and an export file to a `VerifiedGrant`, or a logged refusal.
 
 Order of checks: a token was given; the register and its key exist; the token is well
-formed; its record exists; its signature holds; the record is not revoked; not expired; the
-clock is not behind the register's last event; and the export's bytes — read once, here —
-hash to the digest recorded with the consent. Only then is a grant minted, carrying those
-same bytes to the reader. A refusal is raised before any message is decoded.
+formed; the whole audit chain verifies against its head (else exit 4: nothing is read or
+logged); the consent's grant entry exists (its state comes from MAC'd entries only, never the
+table); its signature holds; not revoked; not expired; the clock is not behind the register's
+last event; the date order asked for is the consent's; and the export's bytes — read once,
+here — hash to the digest recorded with the consent. Only then is a grant minted, carrying
+those same bytes to the reader. A refusal is raised before any message is decoded.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import timedelta
 from pathlib import Path
 
 from .clock import Clock, from_iso, utc_now
 from .errors import ConsentRefused, RegisterError
+from .files import read_regular, require_regular
 from .grant import _MINT, VerifiedGrant
+from .records import ConsentRecord
 from .register import Register, register_exists
 from .tokens import parse_token, signature_matches
-from .upload import ExportUpload
 
-MAX_EXPORT_BYTES = 2 * 1024**3  # 2 GiB: a chat with media; the chat text itself is far smaller
 CLOCK_TOLERANCE = timedelta(minutes=10)
-
-
-def _actor() -> str:
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+CLOCK_CORRECTED = "clock-corrected"
 
 
 def open_export(
     home: Path,
     token: str | None,
-    export: Path | ExportUpload,
+    export: Path,
     *,
     command: str,
     clock: Clock = utc_now,
+    date_order: str | None = None,
+    stated_by: str | None = None,
 ) -> VerifiedGrant:
     """Check everything the consent promises and return a grant holding the export's bytes.
 
-    `export` is a file, or an `ExportUpload` (bytes already in memory, from the web app).
+    `date_order` is the order the caller asks for (None: the consent's, else the reader's
+    detection); `stated_by` is a name the person gave (the OS account is always recorded).
     """
     register: Register | None = None
-    actor = _actor()
+    require_regular(export)
     try:
         if not register_exists(home):
             raise ConsentRefused(
@@ -60,10 +56,11 @@ def open_export(
         except RegisterError as exc:
             reason = "no-key" if "key" in str(exc) else "register-unusable"
             raise ConsentRefused(reason, f"Consent refused: {exc}") from None
-        return _check(register, token, export, command=command, actor=actor)
+        return _check(register, token, export, command=command, date_order=date_order,
+                      stated_by=stated_by)
     except ConsentRefused as refusal:
         if register is not None:
-            _log_refusal(register, refusal, token, export, command, actor)
+            _log_refusal(register, refusal, token, export, command, stated_by)
         raise
     finally:
         if register is not None:
@@ -71,7 +68,7 @@ def open_export(
 
 
 def _log_refusal(register: Register, refusal: ConsentRefused, token: str | None,
-                 export: Path | ExportUpload, command: str, actor: str) -> None:
+                 export: Path, command: str, stated_by: str | None) -> None:
     consent_id = None
     if token:
         try:
@@ -83,13 +80,13 @@ def _log_refusal(register: Register, refusal: ConsentRefused, token: str | None,
     register.log(
         "refused",
         consent_id=consent_id,
-        actor=actor,
+        stated_by=stated_by,
         detail={"reason": refusal.reason, "command": command, "export_name": export.name},
     )
 
 
-def _check(register: Register, token: str | None, export: Path | ExportUpload, *, command: str,
-           actor: str) -> VerifiedGrant:
+def _check(register: Register, token: str | None, export: Path, *, command: str,
+           date_order: str | None, stated_by: str | None) -> VerifiedGrant:
     if not token or not token.strip():
         raise ConsentRefused(
             "no-token",
@@ -97,7 +94,7 @@ def _check(register: Register, token: str | None, export: Path | ExportUpload, *
             "`chat-review consent grant` and pass its token with --token.",
         )
     consent_id, signature = parse_token(token)
-    record = register.get(consent_id)
+    record = register.consents(consent_id).get(consent_id)  # verifies the chain: else exit 4
     if record is None:
         raise ConsentRefused(
             "unknown-consent",
@@ -125,15 +122,17 @@ def _check(register: Register, token: str | None, export: Path | ExportUpload, *
             f"Consent refused: consent #{consent_id} expired on {record.expires_at[:10]}; "
             "ask the parent to renew it and record a new consent.",
         )
-    last_event = register.conn.execute("SELECT max(at) FROM audit").fetchone()[0]
+    last_event = latest_event_at(register)
     if last_event and now + CLOCK_TOLERANCE < from_iso(last_event):
         raise ConsentRefused(
             "clock-behind",
             f"Consent refused: this computer's clock ({now:%d/%m/%Y %H:%M} UTC) is behind the "
-            f"register's last event ({last_event[:16].replace('T', ' ')} UTC); "
-            "correct the clock and try again.",
+            f"register's last event ({last_event[:16].replace('T', ' ')} UTC); correct the "
+            "clock and try again (if the clock was wrong when that event was logged, see "
+            "`chat-review register clock-reset`).",
         )
-    data = _read_once(export)
+    order, rule = decide_order(record, date_order)
+    data = read_regular(export)
     digest = hashlib.sha256(data).hexdigest()
     if digest != record.export_sha256:
         raise ConsentRefused(
@@ -145,29 +144,47 @@ def _check(register: Register, token: str | None, export: Path | ExportUpload, *
     audit_row = register.log(
         "read",
         consent_id=consent_id,
-        actor=actor,
-        detail={"command": command, "export_name": export.name, "export_sha256": digest},
+        stated_by=stated_by,
+        detail={"command": command, "export_name": export.name, "export_sha256": digest,
+                "date_order": order or "detected by the reader", "date_order_rule": rule},
     )
     return VerifiedGrant(record=record, export_name=export.name, sha256=digest, data=data,
-                         audit_id=audit_row.id, _mint=_MINT)
+                         audit_id=audit_row.id, date_order=order, date_order_rule=rule,
+                         _mint=_MINT)
 
 
-def _read_once(export: Path | ExportUpload) -> bytes:
-    """The export's bytes, read in one go; everything after this uses only these bytes."""
-    if isinstance(export, ExportUpload):
-        _check_size(len(export.data), export.name)
-        return export.data
-    try:
-        with open(export, "rb") as handle:
-            _check_size(os.fstat(handle.fileno()).st_size, export.name)
-            return handle.read()
-    except OSError as exc:
-        raise RegisterError(f"Cannot read the export {export} ({exc.strerror}).") from exc
+def latest_event_at(register: Register) -> str | None:
+    """The latest time in the log since the last logged clock correction."""
+    return register.conn.execute(
+        "SELECT max(at) FROM audit WHERE id >= coalesce("
+        "(SELECT max(id) FROM audit WHERE event = ?), 0)", (CLOCK_CORRECTED,)).fetchone()[0]
 
 
-def _check_size(size: int, name: str) -> None:
-    if size > MAX_EXPORT_BYTES:
-        raise RegisterError(
-            f"The export {name} is {size / 1024**3:.1f} GiB, larger than "
-            "chat-review reads; export the chat again 'without media'."
-        )
+def decide_order(record: ConsentRecord, asked: str | None) -> tuple[str | None, str]:
+    """The date order a read uses, and why. A consent with a date window binds it: reading its
+    dates another way would move messages into (or out of) the consented period."""
+    windowed = bool(record.window_from or record.window_to)
+    if windowed and record.date_order is None:
+        if asked is not None:
+            raise ConsentRefused(
+                "date-order-not-bound",
+                f"Consent refused: consent #{record.id} has a date window but was recorded "
+                "before chat-review kept the date order with the consent, so --date-order "
+                "cannot be used with it; record the consent again with --date-order.",
+            )
+        return None, "detected from the file (the consent predates binding the date order)"
+    if windowed:
+        if asked is not None and asked != record.date_order:
+            raise ConsentRefused(
+                "date-order-differs",
+                f"Consent refused: consent #{record.id} was recorded for dates read "
+                f"{record.date_order}, and its date window only means that; reading them "
+                f"{asked} would change which messages fall inside it — drop --date-order, or "
+                "record a new consent for that reading.",
+            )
+        return record.date_order, f"bound to consent #{record.id} at grant"
+    if asked is not None:
+        return asked, "given with --date-order"
+    if record.date_order is not None:
+        return record.date_order, f"bound to consent #{record.id} at grant"
+    return None, "detected from the file"

@@ -24,6 +24,8 @@ class VerifiedGrant:
     sha256: str
     data: bytes = field(repr=False)
     audit_id: int | None = None
+    date_order: str | None = None  # the order the read must use; None: detect from the file
+    date_order_rule: str = "detected from the file"
     _mint: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -42,6 +42,8 @@ class ConsentRecord:
     revoked_at: str | None = None
     revoked_by: str | None = None
     revoked_reason: str | None = None
+    date_order: str | None = None  # bound at grant: "day-first" | "month-first" | "year-first"
+    date_order_rule: str | None = None  # how it was decided ("given at grant", "detected: ...")
 
     def canonical(self, register_id: str) -> bytes:
         """The bytes the token's HMAC covers: every field that defines what was consented to."""

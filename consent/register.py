@@ -1,4 +1,4 @@
-"""The consent register: one SQLite file in the tool's home, plus its secret key.
+"""The consent register: one SQLite file in the tool's home, plus its secret key and head.
 
 WAL journalling and a generous busy timeout let several commands run at once without
 failing or losing rows; every change and its audit row are written in one transaction, so a
@@ -10,14 +10,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import audit
+from . import audit, chain, state
+from .actor import os_account, with_stated
 from .clock import Clock, to_iso, utc_now
-from .errors import RegisterError
+from .errors import RegisterBroken, RegisterError
+from .head import Head, advance_head, empty_head, head_path, write_head
 from .home import ensure_home
 from .key import create_key, key_path, load_key
 from .records import ConsentRecord
@@ -63,12 +66,18 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # 2: the audit chain is keyed (see `chain`); the consent's date order is cached beside it.
+    """
+    ALTER TABLE consents ADD COLUMN date_order TEXT;
+    ALTER TABLE consents ADD COLUMN date_order_rule TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = (
     "id, parent, chat_name, purpose, export_name, export_sha256, window_from, window_to, "
-    "recorded_by, recorded_at, expires_at, evidence, revoked_at, revoked_by, revoked_reason"
+    "recorded_by, recorded_at, expires_at, evidence, revoked_at, revoked_by, revoked_reason, "
+    "date_order, date_order_rule"
 )
 
 
@@ -89,6 +98,7 @@ class Register:
         self.key = key
         self.clock = clock
         self.register_id = self._meta("register_id") or ""
+        self.chain = audit.Chain(home, key, self.register_id)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -111,9 +121,15 @@ class Register:
             key = create_key(home)
         else:
             key = load_key(home)  # raises: the register exists but its key is gone
+        _check_private(home, path)
         conn = _connect(path)
         try:
-            _migrate(conn, path)
+            new_head = _migrate(conn, path, home, key, clock)
+            if new_head is not None:
+                write_head(home, key, new_head)
+            elif not head_path(home).exists() and _is_empty(conn):
+                # made, but stopped before its head was written: nothing was ever recorded
+                write_head(home, key, empty_head(_meta(conn, "register_id") or ""))
         except BaseException:
             conn.close()
             raise
@@ -140,27 +156,94 @@ class Register:
                 f"The consent register in {self.home} is busy or locked ({exc}); "
                 "wait a moment and run the command again."
             ) from exc
+        self.chain.pending = None
         try:
             yield self.conn
         except BaseException:
+            self.chain.pending = None
             self.conn.execute("ROLLBACK")
             raise
-        else:
+        try:
             self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self.chain.pending = None
+            self.conn.execute("ROLLBACK")
+            raise _unwritable(self.home, exc) from exc
+        head, self.chain.pending = self.chain.pending, None
+        if head is not None:
+            advance_head(self.home, self.key, head)
 
     def now_iso(self) -> str:
         return to_iso(self.clock())
 
-    def log(self, event: str, *, consent_id: int | None = None, actor: str | None = None,
+    def append(self, conn: sqlite3.Connection, event: str, *, consent_id: int | None = None,
+               stated_by: str | None = None, detail: dict[str, Any] | None = None,
+               at: str | None = None) -> audit.AuditRow:
+        """Append one entry inside a transaction of `write()`; the actor is the OS account."""
+        return audit.append(conn, self.chain, at=at or self.now_iso(), event=event,
+                            consent_id=consent_id, actor=os_account(),
+                            detail=with_stated(detail, stated_by))
+
+    def log(self, event: str, *, consent_id: int | None = None, stated_by: str | None = None,
             detail: dict[str, Any] | None = None) -> audit.AuditRow:
-        """Append one audit row in its own transaction."""
+        """Append one audit entry in its own transaction."""
         with self.write() as conn:
-            return audit.append(conn, self.key, at=self.now_iso(), event=event,
-                                consent_id=consent_id, actor=actor, detail=detail)
+            return self.append(conn, event, consent_id=consent_id, stated_by=stated_by,
+                               detail=detail)
+
+    # -- integrity ---------------------------------------------------------------------
+
+    def verify(self) -> audit.VerifyResult:
+        """The whole chain against the head file, then every consent against its events."""
+        with self._snapshot():
+            try:
+                head = self.chain.head()
+            except RegisterBroken as exc:
+                return audit.VerifyResult(False, 0, None, audit.problem_of(exc))
+            result = audit.verify(self.conn, self.key, head)
+            if not result.ok:
+                return result
+            try:
+                problem = state.cache_problem(
+                    self.conn, state.derive(self.conn, self.register_id))
+            except RegisterBroken as exc:
+                problem = audit.problem_of(exc)
+        return result if problem is None else audit.VerifyResult(False, result.rows, None,
+                                                                  problem)
+
+    def require_intact(self) -> None:
+        """Raise RegisterBroken (exit 4) unless the whole chain and its head verify."""
+        with self._snapshot():
+            result = audit.verify(self.conn, self.key, self.chain.head())
+        if not result.ok:
+            raise RegisterBroken(audit.sentence(result.problem or "unknown problem"))
+
+    def consents(self, consent_id: int | None = None) -> dict[int, ConsentRecord]:
+        """Consents as their MAC'd events define them, after verifying the whole chain (one
+        read snapshot, so nothing changes between the check and the reading)."""
+        with self._snapshot():
+            self.require_intact()
+            records = state.derive(self.conn, self.register_id, consent_id)
+            problem = state.cache_problem(self.conn, records, consent_id)
+        if problem:
+            raise RegisterBroken(audit.sentence(problem))
+        return records
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     # -- consent records ---------------------------------------------------------------
 
     def get(self, consent_id: int) -> ConsentRecord | None:
+        """The cached row (not the truth: see `consents()`)."""
         row = self.conn.execute(
             f"SELECT {_COLUMNS} FROM consents WHERE id = ?", (consent_id,)
         ).fetchone()
@@ -171,12 +254,45 @@ class Register:
             f"SELECT {_COLUMNS} FROM consents ORDER BY id")]
 
     def _meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return _meta(self.conn, key)
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
 
 
 def _is_new(path: Path) -> bool:
     return path.stat().st_size == 0
+
+
+def _is_empty(conn: sqlite3.Connection) -> bool:
+    return conn.execute(
+        "SELECT (SELECT count(*) FROM audit) + (SELECT count(*) FROM consents)").fetchone()[0] == 0
+
+
+def _check_private(home: Path, path: Path) -> None:
+    """Like the key: a register others can read, or a home others can write to, is refused."""
+    if os.name != "posix":
+        return
+    for target, mask, fix in ((home, 0o022, 700), (path, 0o077, 600)):
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except OSError:
+            continue
+        if mode & mask:
+            who = "changed" if target == home else "read"
+            raise RegisterError(
+                f"{target} can be {who} by other users (mode {mode:o}); "
+                f"run `chmod {fix} {target}` and try again."
+            )
+
+
+def _unwritable(home: Path, exc: Exception) -> RegisterError:
+    return RegisterError(
+        f"The consent register in {home} cannot be written ({exc}); check that the folder and "
+        "register.sqlite3 are yours and writable, then run the command again."
+    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -197,13 +313,14 @@ def _damaged(path: Path, exc: Exception) -> RegisterError:
     )
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the schema up to SCHEMA_VERSION, one step per transaction-safe migration."""
+def _migrate(conn: sqlite3.Connection, path: Path, home: Path, key: bytes,
+             clock: Clock) -> Head | None:
+    """Bring the schema up to SCHEMA_VERSION in one transaction; return a head to write."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION and app_id == APPLICATION_ID:
-            return
+            return None
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")
@@ -221,20 +338,59 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
                     f"The consent register {path} was written by a newer chat-review "
                     f"(schema {version}); upgrade chat-review to use it."
                 )
+            if version == SCHEMA_VERSION and app_id == APPLICATION_ID:
+                conn.execute("COMMIT")  # another process made or upgraded it meanwhile
+                return None
+            if version >= 1 and head_path(home).exists():
+                raise RegisterBroken(audit.sentence(
+                    "the register file is from an older release, but this home was upgraded "
+                    "already (the file was replaced by an older copy)"))
             for step in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[step]):
                     conn.execute(statement)
             if version == 0:
+                register_id = uuid.uuid4().hex
                 conn.execute("INSERT INTO meta (key, value) VALUES ('register_id', ?)",
-                             (uuid.uuid4().hex,))
+                             (register_id,))
+                conn.execute("INSERT INTO meta (key, value) VALUES ('keyed_from', '1')")
+                head: Head | None = empty_head(register_id)
+            else:
+                head = _key_the_chain(conn, home, key, clock, from_schema=version)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
+            return head
         except BaseException:
             conn.execute("ROLLBACK")
             raise
     except sqlite3.DatabaseError as exc:
+        if "readonly" in str(exc):
+            raise _unwritable(home, exc) from exc
         raise _damaged(path, exc) from exc
+
+
+def _key_the_chain(conn: sqlite3.Connection, home: Path, key: bytes, clock: Clock, *,
+                   from_schema: int) -> Head:
+    """Upgrade a previous release's log: verify its SHA-256 chain and seal once, then continue
+    it as a keyed chain whose first entry (the upgrade, itself MAC'd) binds the old last hash."""
+    legacy = conn.execute(
+        "SELECT id, at, event, consent_id, actor, detail, prev_hash, hash FROM audit ORDER BY id"
+    ).fetchall()
+    count, last, problem = chain.verify_legacy(legacy, _meta(conn, "audit_head"), key)
+    if problem:
+        raise RegisterBroken(
+            f"The register from the previous release has a broken audit log ({problem}), so it "
+            "was not upgraded; keep it as evidence and restore a backup (see SECURITY.md).")
+    register_id = _meta(conn, "register_id") or ""
+    ch = audit.Chain(home, key, register_id)
+    ch.pending = Head(register_id, count + 1, count, last)  # the verified legacy tail
+    audit.append(conn, ch, at=to_iso(clock()), event=audit.UPGRADE_EVENT, actor=os_account(),
+                 detail={"from_schema": from_schema, "to_schema": SCHEMA_VERSION,
+                         "legacy_entries": count, "legacy_head": last})
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyed_from', ?)",
+                 (str(count + 1),))
+    assert ch.pending is not None
+    return ch.pending
 
 
 def _statements(script: str) -> list[str]:

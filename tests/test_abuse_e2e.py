@@ -46,20 +46,21 @@ def test_symlink_swapped_in_after_the_grant_is_refused(run, grant, group_chat, t
 
 
 @pytest.mark.parametrize(
-    ("new_key", "sentence"), [(None, "key"), ("11" * 32, "does not match its record")]
+    ("new_key", "code", "sentence"), [(None, 3, "key"), ("11" * 32, 4, "does not verify")]
 )
 def test_register_copied_to_another_home_refuses(run, grant, group_chat, tmp_path, home,
-                                                  new_key, sentence):
+                                                  new_key, code, sentence):
     token = grant(group_chat)
     stolen = tmp_path / "stolen-home"
     stolen.mkdir(mode=0o700)
     shutil.copyfile(db_path(home), db_path(stolen))
+    db_path(stolen).chmod(0o600)
     if new_key is not None:  # the thief makes a key of their own
         (stolen / "register.key").write_text(new_key)
         (stolen / "register.key").chmod(0o600)
     result = run("--home", str(stolen), "messages", str(group_chat), "--token", token,
                  use_home=False)
-    assert result.code == 3 and sentence in result.err
+    assert result.code == code and sentence in result.err
 
 
 def test_deleted_audit_row_is_found(run, grant, group_chat, home):
@@ -82,5 +83,5 @@ def test_record_extended_in_sqlite_does_not_revive_an_expired_consent(run, group
     token = grant_at(home, group_chat, datetime.now(UTC) - timedelta(days=40))
     tamper(home, "UPDATE consents SET expires_at = '2099-01-01T00:00:00+00:00'")
     result = run("messages", str(group_chat), "--token", token)
-    assert result.code == 3 and "does not match its record" in result.err
-    assert run("consent", "show", "1").code == 2  # nor will it re-issue a token for the edit
+    assert result.code == 4 and "expires at was changed in the table" in result.err
+    assert run("consent", "show", "1").code == 4  # nor will it re-issue a token for the edit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import chat_review.cli as cli_module
-from chat_review.consent import gate
+from chat_review.consent import files
 
 
 def run_main(monkeypatch, capsys, args):
@@ -40,7 +40,7 @@ def test_an_export_too_large_to_read_is_refused_with_exit_2(run, grant, group_ch
                                                             monkeypatch, tmp_path, home,
                                                             capsys):
     token = grant(group_chat)
-    monkeypatch.setattr(gate, "MAX_EXPORT_BYTES", 100)
+    monkeypatch.setattr(files, "MAX_EXPORT_BYTES", 100)
     code, out = run_main(monkeypatch, capsys, ["--home", str(home), "messages",
                                                str(group_chat), "--token", token])
     assert code == 2 and "larger than chat-review reads" in out.err

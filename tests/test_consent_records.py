@@ -8,7 +8,7 @@ import pytest
 
 from chat_review.consent import consents
 from chat_review.consent.dates import parse_day, parse_expiry
-from chat_review.consent.errors import ConsentRefused, RegisterError
+from chat_review.consent.errors import ConsentRefused, RegisterBroken, RegisterError
 from chat_review.consent.register import Register
 from chat_review.consent.tokens import parse_token
 
@@ -96,7 +96,7 @@ def test_token_is_not_reissued_for_a_record_edited_in_sqlite(register, group_cha
     rec, _ = record(register, group_chat)
     register.conn.execute("UPDATE consents SET expires_at = '2099-01-01T00:00:00+00:00'")
     edited = register.get(rec.id)
-    with pytest.raises(RegisterError, match="no longer matches"):
+    with pytest.raises(RegisterBroken, match="expires at was changed in the table"):
         consents.token_for(register, edited)
 
 

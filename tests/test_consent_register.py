@@ -66,6 +66,7 @@ def test_foreign_sqlite_file_is_refused(home):
     conn.execute("CREATE TABLE stuff (x)")
     conn.commit()
     conn.close()
+    db_path(home).chmod(0o600)
     (home / "register.key").write_text("00" * 32)
     (home / "register.key").chmod(0o600)
     with pytest.raises(RegisterError, match="not a chat-review register"):

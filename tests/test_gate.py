@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chat_review.consent import consents
-from chat_review.consent.errors import ConsentRefused
+from chat_review.consent.errors import ConsentRefused, RegisterBroken
 from chat_review.consent.gate import open_export
 from chat_review.consent.grant import VerifiedGrant
 from chat_review.consent.register import Register
@@ -96,11 +96,15 @@ def test_token_from_another_register_is_refused(tmp_path, group_chat):
     assert err.reason == "bad-signature"
 
 
-def test_record_edited_in_sqlite_no_longer_matches_its_token(home, group_chat):
+def test_record_edited_in_sqlite_stops_reading_with_exit_4_and_nothing_logged(home, group_chat):
     _, token = grant_now(home, group_chat)
     with Register.open(home) as register:
         register.conn.execute("UPDATE consents SET expires_at = '2099-01-01T00:00:00+00:00'")
-    assert refusal(home, token, group_chat).reason == "bad-signature"
+    before = audit_events(home)
+    with pytest.raises(RegisterBroken, match="expires at was changed in the table") as err:
+        open_export(home, token, group_chat, command="test", clock=AT_NOW)
+    assert err.value.exit_code == 4
+    assert audit_events(home) == before
 
 
 def test_revoked_consent_with_a_valid_signature_is_refused(home, group_chat):

@@ -68,6 +68,7 @@ def test_backup_is_a_consistent_register_while_others_write(run, grant, group_ch
     restored = tmp_path / "restored"
     restored.mkdir(mode=0o700)
     shutil.copyfile(backup, db_path(restored))
+    db_path(restored).chmod(0o600)
     shutil.copyfile(home / "register.key", restored / "register.key")
     (restored / "register.key").chmod(0o600)
     with Register.open(restored, create=False) as register:

@@ -1,6 +1,7 @@
 """The command line: options in, one call per step, errors out as one sentence.
 
-Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage; 3 consent refused.
+Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage; 3 consent refused;
+4 the register's audit log or head does not verify.
 Heavy libraries (pandas, matplotlib) are imported only by the commands that need them.
 """
 
@@ -13,7 +14,7 @@ import click
 
 from chat_review import __version__
 
-from .common import CONTEXT_SETTINGS, EXIT_CODES_HELP, Settings
+from .common import CONTEXT_SETTINGS, EXIT_CODES_HELP, Settings, printable
 
 HELP = f"""Review a WhatsApp chat export under a parent's recorded consent.
 
@@ -76,9 +77,7 @@ _register_commands()
 
 def one_line(message: str) -> str:
     """Escape control characters (a file name may hold any), so an error stays one line."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in message
-    )
+    return printable(message)
 
 
 def main() -> None:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
-from .common import CONTEXT_SETTINGS, echo_table, settings
+from .common import CONTEXT_SETTINGS, echo_table, printable, settings
+
+
+def _who(account: str | None, detail: dict) -> str:
+    """The OS account, and the name the person gave beside it."""
+    stated = detail.get("stated_by")
+    if stated and stated != account:
+        return f"{account or '?'} ({stated})"
+    return account or ""
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -15,7 +24,8 @@ def audit() -> None:
 
 
 @audit.command("list", context_settings=CONTEXT_SETTINGS)
-@click.option("--limit", type=click.IntRange(min=1), help="Only the most recent N entries.")
+@click.option("--limit", type=click.IntRange(min=1, max=10**9),
+              help="Only the most recent N entries.")
 @click.option("--json", "as_json", is_flag=True, help="Write the entries as JSON lines.")
 def list_command(limit: int | None, as_json: bool) -> None:
     """List audit entries, oldest first. Entries never contain message text."""
@@ -40,7 +50,7 @@ def list_command(limit: int | None, as_json: bool) -> None:
                 e.at[:19].replace("T", " "),
                 e.event,
                 "" if e.consent_id is None else f"#{e.consent_id}",
-                e.actor or "",
+                _who(e.actor, e.detail),
                 audit_details(e.detail),
             ]
             for e in entries
@@ -49,19 +59,48 @@ def list_command(limit: int | None, as_json: bool) -> None:
 
 
 @audit.command("verify", context_settings=CONTEXT_SETTINGS)
-def verify_command() -> None:
-    """Check that no audit entry was changed or deleted. Exit 0 if intact, 4 if not."""
-    from chat_review.consent import audit as audit_log
+@click.option("--report", "reports", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Also check that FILE (a PDF, PNG, JSON or CSV chat-review wrote) is the "
+              "file the log recorded; repeat for several.")
+def verify_command(reports: tuple[Path, ...]) -> None:
+    """Check that no audit entry was changed, forged or removed. Exit 0 if intact, 4 if not.
+
+    Every entry carries a MAC made with the register key over its content and the entry
+    before it, and the log's head is kept outside the database as well, so a rolled-back or
+    wiped register is found too. With --report, a report given to someone is checked against
+    the log: its SHA-256 must be the one logged when it was written.
+    """
     from chat_review.consent.register import Register
+    from chat_review.consent.reports import find_report
 
     with Register.open(settings().home, create=False) as register:
-        result = audit_log.verify(register.conn, register.key)
-    if result.ok:
-        click.echo(f"Audit log intact: {result.rows} entries, every link checked.")
-        return
-    click.echo(
-        f"Audit log BROKEN at entry {result.broken_row}: {result.problem}. "
-        "Keep this register as evidence and restore a backup for further work.",
-        err=True,
-    )
-    raise click.exceptions.Exit(4)
+        result = register.verify()
+        if result.ok:
+            found = [(path, find_report(register, path)) for path in reports]
+    if not result.ok:
+        where = f" at entry {result.broken_row}" if result.broken_row else ""
+        click.echo(
+            f"Audit log BROKEN{where}: {printable(result.problem)}. Keep this register as "
+            "evidence and restore a backup for further work (see SECURITY.md, 'Recovery').",
+            err=True,
+        )
+        raise click.exceptions.Exit(4)
+    click.echo(f"Audit log intact: {result.rows} entries, every link checked.")
+    missing = False
+    for path, entry in found:
+        if entry is None:
+            missing = True
+            click.echo(
+                f"{printable(path)} is NOT in the audit log: no file with its SHA-256 was written "
+                "by this register (it was changed after it was written, comes from another "
+                "register, or the register was rolled back).", err=True)
+        else:
+            ids = ", ".join(f"#{c}" for c in entry.detail.get("consent_ids") or [])
+            click.echo(
+                f"{printable(path)} matches audit entry {entry.id}: {entry.detail.get('kind')} "
+                f"written {entry.at[:16].replace('T', ' ')} UTC by "
+                f"{printable(_who(entry.actor, entry.detail))}, consent {ids} "
+                f"(SHA-256 {entry.detail.get('sha256', '')[:12]}).")
+    if missing:
+        raise click.exceptions.Exit(4)

@@ -15,8 +15,11 @@ Exit codes:
   1  unexpected failure (nothing is lost; please report it)
   2  bad input or usage (the message says what to change)
   3  consent refused (no, unknown, forged, revoked or expired consent,
-     or not the file the consent was recorded for)
-  4  `audit verify` found an entry changed or deleted"""
+     not the file the consent was recorded for, or another date order
+     than the consent's)
+  4  the register's audit log or its head does not verify (an entry
+     changed, forged or removed, the register rolled back or edited):
+     nothing is read or logged until it is restored"""
 
 
 @dataclass
@@ -34,8 +37,23 @@ def settings() -> Settings:
     return click.get_current_context().find_object(Settings)
 
 
+def printable(text: object) -> str:
+    """`text` safe for a terminal: control characters (escape sequences, carriage returns,
+    direction overrides, line breaks) shown as escapes, so a name in a chat or a file name can
+    never move the cursor, recolour the screen or hide what is printed beside it."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in str(text)
+    )
+
+
+def printable_lines(text: str) -> str:
+    """Like `printable`, for text of several lines: the line breaks are kept."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def echo_table(headers: list[str], rows: list[list[str]]) -> None:
     """A plain, aligned text table (no dependency, reads well in any terminal)."""
+    rows = [[printable(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(str(c))) for w, c in zip(widths, row, strict=True)]

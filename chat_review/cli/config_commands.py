@@ -42,7 +42,7 @@ def init_command(output: Path | None, force: bool) -> None:
 
     if output is None:
         output = ensure_home(settings().home) / CONFIG_NAME
-    write_atomic(output, config_template().encode("utf-8"), force=force)
+    write_atomic(output, config_template().encode("utf-8"), force=force, home=settings().home)
     click.echo(f"Wrote {output}. Edit it, then check it with `chat-review calendar`.")
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT_SETTINGS, echo_table, settings
+from .common import CONTEXT_SETTINGS, echo_table, printable, settings
+
+DATE_ORDER = click.Choice(["day-first", "month-first", "year-first"])
 
 
 def _open_register(create: bool = False):
@@ -27,7 +29,10 @@ def _describe(record, now) -> None:
     from chat_review.describe import consent_rows
 
     for label, value in consent_rows(record, now):
-        click.echo(f"  {label + ':':<13}{value}")
+        click.echo(f"  {label + ':':<13}{printable(value)}")
+    if getattr(record, "date_order", None):
+        rule = printable(record.date_order_rule)
+        click.echo(f"  {'Dates read:':<13}{record.date_order} ({rule})")
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -63,6 +68,12 @@ def consent() -> None:
     metavar="REF",
     help="Reference to the signed consent form, e.g. 'Form PD-2026-014'.",
 )
+@click.option(
+    "--date-order",
+    type=DATE_ORDER,
+    help="How the export writes dates. Kept with the consent; with --from/--to it is "
+    "detected from the file if not given, and every reading must use it.",
+)
 def grant_command(
     export: Path,
     parent: str,
@@ -73,6 +84,7 @@ def grant_command(
     window_from: str | None,
     window_to: str | None,
     evidence: str | None,
+    date_order: str | None,
 ) -> None:
     """Record a parent's consent for exactly this export file and print its token.
 
@@ -82,6 +94,10 @@ def grant_command(
     from chat_review.consent import consents
     from chat_review.consent.dates import parse_expiry
 
+    start, end = _day(window_from, "--from date"), _day(window_to, "--to date")
+    rule = "given at grant with --date-order"
+    if date_order is not None or start or end:
+        date_order, rule = _decide_order(export, date_order)
     register = _open_register(create=True)
     with register:
         expires_at = parse_expiry(expires, register.clock())
@@ -93,14 +109,34 @@ def grant_command(
             recorded_by=recorded_by,
             chat_name=chat_name,
             expires_at=expires_at,
-            window_from=_day(window_from, "--from date"),
-            window_to=_day(window_to, "--to date"),
+            window_from=start,
+            window_to=end,
             evidence=evidence,
+            date_order=date_order,
+            date_order_rule=rule,
         )
         click.echo(f"Consent #{record.id} recorded.")
         _describe(record, register.clock())
     click.echo("Keep this consent token with the case file; it is needed to read the chat:")
     click.echo(token)
+
+
+def _decide_order(export: Path, given: str | None) -> tuple[str, str]:
+    """The export's date order, from the reader (checked against the file if given)."""
+    from chat_review.consent.files import read_regular
+    from chat_review.reader import detect_date_order
+
+    order, rule, ambiguous = detect_date_order(read_regular(export), export.name,
+                                               date_order=given)
+    if given is not None:
+        return given, "given at grant with --date-order"
+    if ambiguous:
+        raise click.UsageError(
+            "the export's dates could be day-first or month-first (no day above 12), so the "
+            "date window would be ambiguous; give --date-order day-first (UK phones) or "
+            "month-first (US phones)."
+        )
+    return order, f"detected at grant: {rule}"
 
 
 @consent.command("list", context_settings=CONTEXT_SETTINGS)
@@ -109,7 +145,7 @@ def list_command() -> None:
     register = _open_register()
     with register:
         now = register.clock()
-        records = register.all()
+        records = list(register.consents().values())  # from the verified log: else exit 4
     if not records:
         click.echo("No consents recorded yet.")
         return

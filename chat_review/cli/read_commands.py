@@ -9,12 +9,16 @@ from typing import Any
 
 import click
 
-from .common import CONTEXT_SETTINGS, settings
+from .common import CONTEXT_SETTINGS, printable, printable_lines, settings
 
 DATE_ORDER = click.Choice(["day-first", "month-first", "year-first"])
 EXPORT = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
 PROGRESS_BYTES = 8 * 1024 * 1024  # show a progress bar only for work that takes a while
+BY_OPTION = click.option(
+    "--by", "by", metavar="NAME",
+    help="Your name, recorded in the audit log beside your computer account.",
+)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -31,8 +35,11 @@ PROGRESS_BYTES = 8 * 1024 * 1024  # show a progress bar only for work that takes
 @click.option("--output", type=OUTPUT, help="Write to this file instead of the screen.")
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
 @click.option(
-    "--date-order", type=DATE_ORDER, help="Override the date order detected from the file."
+    "--date-order", type=DATE_ORDER,
+    help="Read the dates in this order (refused if the consent has a date window and was "
+    "recorded with another order).",
 )
+@BY_OPTION
 def messages(
     export: Path,
     token: str | None,
@@ -40,6 +47,7 @@ def messages(
     output: Path | None,
     force: bool,
     date_order: str | None,
+    by: str | None,
 ) -> None:
     """Print the consented chat as a table, one row per message.
 
@@ -50,27 +58,28 @@ def messages(
     it; JSON and XLSX keep every text exactly as exported.
     """
     from chat_review.output_files import check_destination
-    from chat_review.pipeline import open_chats, write_outputs
+    from chat_review.pipeline import open_chats, read_with, write_outputs
 
     home = settings().home
     if output is not None:
-        check_destination(output, force=force, inputs=[export])
+        check_destination(output, force=force, inputs=[export], home=home)
     elif fmt == "xlsx" and sys.stdout.isatty():
         raise click.UsageError("an Excel workbook cannot be shown on the screen; add --output "
                                "FILE.xlsx.")
-    [opened] = open_chats(home, [(export, token)], command="messages", date_order=date_order)
-    chat, consent_id = opened.chat, opened.grant.consent_id
+    [opened] = open_chats(home, [(export, token)], command="messages", date_order=date_order,
+                          stated_by=by)
+    chat, consent_id, read = opened.chat, opened.grant.consent_id, read_with(opened)
     del opened  # frees the export's bytes (held by the grant) before the table is written
     chunks = _table_chunks(chat, fmt, output)
     for warning in chat.meta.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {printable(warning)}", err=True)
     if output is None:
         for chunk in chunks:
             sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return
     write_outputs(home, [consent_id], [(fmt, output, chunks)], command="messages",
-                  force=force, inputs=[export])
+                  force=force, inputs=[export], stated_by=by, extra=read)
     click.echo(f"Wrote {len(chat.messages)} messages to {output}.", err=True)
 
 
@@ -153,7 +162,9 @@ def _pairs(
     help="Replace every name with a label (Parent A, Staff 1...) in every output.",
 )
 @click.option(
-    "--date-order", type=DATE_ORDER, help="Override the date order detected from the file(s)."
+    "--date-order", type=DATE_ORDER,
+    help="Read the dates in this order (refused for a consent with a date window that was "
+    "recorded with another order).",
 )
 @click.option(
     "--chat-type",
@@ -165,6 +176,7 @@ def _pairs(
     "group; e.g. --chat-type 1=group. Recorded in every output.",
 )
 @click.option("--quiet", is_flag=True, help="Do not print the summary.")
+@BY_OPTION
 def analyse(
     export: Path | None,
     token: str | None,
@@ -181,6 +193,7 @@ def analyse(
     date_order: str | None,
     chat_types: tuple[str, ...],
     quiet: bool,
+    by: str | None,
 ) -> None:
     """Analyse consented chats: frequency, out-of-hours contact, bursts, messages to review.
 
@@ -206,7 +219,7 @@ def analyse(
         raise click.UsageError("--json, --png, --pdf and --csv-details must be different files.")
     inputs = [path for path, _ in pairs]
     for _, path in outputs:
-        check_destination(path, force=force, inputs=inputs)
+        check_destination(path, force=force, inputs=inputs, home=home)
     types = _chat_types(chat_types, inputs)
     config = load_config(config_path, home)
     if staff_name is not None:
@@ -214,7 +227,7 @@ def analyse(
 
     run = AnalyseRun(
         home, pairs, outputs, config, force, staff_name, excerpts, pseudonymise, date_order, quiet,
-        types,
+        types, by,
     )
     _analyse_and_write(run)
 
@@ -234,6 +247,7 @@ class AnalyseRun:
     date_order: str | None
     quiet: bool
     chat_types: dict[int, str]
+    by: str | None = None
 
     @property
     def inputs(self) -> list[Path]:
@@ -246,17 +260,18 @@ def _analyse_and_write(run: AnalyseRun) -> None:
 
     big = len(run.pairs) > 3 or sum(p.stat().st_size for p in run.inputs) > PROGRESS_BYTES
     opened = open_chats(run.home, run.pairs, command="analyse", date_order=run.date_order,
-                        show_progress=big and sys.stdout.isatty())
+                        show_progress=big and sys.stdout.isatty(), stated_by=run.by)
     review = analyse_opened(run.home, opened, run.config, excerpts=run.excerpts,
                             pseudonymise=run.pseudonymise, staff_name=run.staff_name,
                             chat_types=run.chat_types)
     if not run.quiet:
-        click.echo(_summary(review.findings, review.ctx), nl=False)
+        click.echo(printable_lines(_summary(review.findings, review.ctx)), nl=False)
     rendered = render(review, [kind for kind, _ in run.outputs])
     written = write_outputs(
         run.home, sorted({o.grant.consent_id for o in opened}),
         [(kind, path, rendered[kind]) for kind, path in run.outputs],
-        command="analyse", force=run.force, inputs=run.inputs,
+        command="analyse", force=run.force, inputs=run.inputs, stated_by=run.by,
+        extra={"analysis_entry": review.ctx.audit_entry["id"]},
     )
     for path, digest in written:
         click.echo(f"Wrote {path} (SHA-256 {digest[:12]}).", err=run.quiet)
