@@ -23,13 +23,14 @@ def backup_register(home: Path, destination: Path, *, force: bool = False) -> in
     if not parent.is_dir():
         raise RegisterError(f"The folder {parent} does not exist; create it first.")
     with Register.open(home, create=False) as register:
+        register.require_intact()  # a tampered register is kept as evidence, not copied on
         fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.", dir=parent)
         os.close(fd)
         try:
             target = sqlite3.connect(tmp_name)
             try:
                 register.conn.backup(target)
-                result = audit.verify(target, register.key)
+                result = audit.verify(target, register.key)  # the copy, without a head
                 count = target.execute("SELECT count(*) FROM consents").fetchone()[0]
             finally:
                 target.close()

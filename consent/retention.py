@@ -59,7 +59,7 @@ def due_reports(register: Register, older_than: timedelta) -> list[DueReport]:
 def inactive_consents(register: Register) -> list[ConsentRecord]:
     """Consents that no longer open anything: expired or revoked."""
     now = register.clock()
-    return [r for r in register.all() if r.status(now) != "active"]
+    return [r for r in register.consents().values() if r.status(now) != "active"]
 
 
 def delete_reports(register: Register, reports: list[DueReport]) -> list[DueReport]:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT_SETTINGS, settings
+from .common import CONTEXT_SETTINGS, printable, settings
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def register() -> None:
-    """Look after the consent register itself (backups)."""
+    """Look after the consent register itself: backups and recovery (each needs the key and
+    is logged)."""
 
 
 @register.command("backup", context_settings=CONTEXT_SETTINGS)
@@ -24,12 +25,52 @@ def backup_command(destination: Path, force: bool) -> None:
     copy, so a stolen backup alone cannot make tokens.
     """
     from chat_review.consent.backup import backup_register
+    from chat_review.output_files import check_destination
 
+    check_destination(destination, force=force, home=settings().home)
     rows = backup_register(settings().home, destination, force=force)
     click.echo(
         f"Register backed up to {destination} ({rows} consents). "
         "Back up the key file register.key separately."
     )
+
+
+@register.command("restore", context_settings=CONTEXT_SETTINGS)
+@click.argument("backup", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--by", metavar="NAME", help="Your name, recorded beside your computer account.")
+def restore_command(backup: Path, by: str | None) -> None:
+    """Put a backup made by `register backup` back in place (after `audit verify` failed).
+
+    The backup's whole audit log is checked with the key first; the replaced register is kept
+    beside it (register.sqlite3.replaced-DATE) as evidence; the restore is logged, with how
+    many entries the replaced register's head named. Run it while nobody else uses chat-review.
+    """
+    from chat_review.consent.recovery import restore
+
+    done = restore(settings().home, backup, stated_by=by)
+    kept = f"; the replaced register is kept as {printable(done.kept_as)}" if done.kept_as else ""
+    click.echo(f"Restored {printable(backup)}: {done.entries} audit entries and {done.consents} "
+               f"consents, every link checked (the replaced register had {done.superseded})"
+               f"{kept}.")
+
+
+@register.command("clock-reset", context_settings=CONTEXT_SETTINGS)
+@click.option("--by", metavar="NAME", help="Your name, recorded beside your computer account.")
+def clock_reset_command(by: str | None) -> None:
+    """Recover from a clock that was once set far ahead.
+
+    If the computer's clock was wrong (ahead) when entries were logged, every reading is
+    refused as "the clock is behind the register's last event". Correct the clock first, then
+    run this: it logs the correction (and the far-ahead time it overrides); later readings
+    compare the clock only with entries from then on.
+    """
+    from chat_review.consent.recovery import clock_reset
+    from chat_review.consent.register import Register
+
+    with Register.open(settings().home, create=False) as reg:
+        latest, now = clock_reset(reg, stated_by=by)
+    click.echo(f"Logged a clock correction: the register's latest entry ({latest[:16]} UTC) was "
+               f"ahead of the clock ({now[:16]} UTC); readings compare with entries from now on.")
 
 
 @click.command("retention", context_settings=CONTEXT_SETTINGS)
@@ -80,9 +121,9 @@ def retention(days: int | None, config_path: Path | None, delete: bool) -> None:
         click.echo(f"Expired or revoked consents: {len(inactive)}")
         now = reg.clock()
         for record in inactive:
-            click.echo(
+            click.echo(printable(
                 f"  #{record.id}  {record.parent}  {record.export_name}  {record.status(now)}"
-            )
+            ))
         if delete:
             deleted = policy.delete_reports(reg, due)
             click.echo(f"Deleted {len(deleted)} report files; each deletion is in the audit log.")
