@@ -51,6 +51,8 @@ def protected_reason(home: Path | None, path: Path) -> str | None:
         candidate = home / name
         if path.resolve() == candidate.resolve() or (info and _same(path, candidate)):
             return "it is part of the consent register"
+    if path.resolve().parent == home.resolve() and path.name.startswith("register.sqlite3."):
+        return "it is a register kept after a restore"
     if info is None or not (home / "register.sqlite3").is_file():
         return None
     return _evidence_reason(home, path)

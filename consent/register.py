@@ -106,6 +106,10 @@ class Register:
     def open(cls, home: Path, *, create: bool = True, clock: Clock = utc_now) -> Register:
         """Open (and with `create`, first make) the register in `home`."""
         path = db_path(home)
+        if (not path.exists() or _is_new(path)) and head_path(home).exists():
+            raise RegisterBroken(audit.sentence(
+                f"the register file {path} is missing or empty, but the head file beside the "
+                "key shows the register existed (it was deleted or replaced)"))
         if not path.exists():
             if not create:
                 raise RegisterError(
@@ -159,6 +163,12 @@ class Register:
         self.chain.pending = None
         try:
             yield self.conn
+        except sqlite3.OperationalError as exc:
+            self.chain.pending = None
+            self.conn.execute("ROLLBACK")
+            if "readonly" in str(exc):
+                raise _unwritable(self.home, exc) from exc
+            raise
         except BaseException:
             self.chain.pending = None
             self.conn.execute("ROLLBACK")

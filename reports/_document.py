@@ -329,8 +329,8 @@ def export_blocks(findings: Findings) -> list[Block]:
             out.append(note(kind + (f": {evidence}" if evidence else "")
                             + ("" if (evidence or "").endswith(".") else ".")))
         out.append(note(f"Read as {s.platform}, {s.encoding}; "
-                        f"{w.plural(s.messages, 'message')} in the consented window, "
-                        f"{c.fmt_int(s.window_dropped)} outside it left out; date order "
+                        f"{w.plural(s.messages, 'message')} read (within the consent's "
+                        "dates, if it has any); date order "
                         f"{order}; consent "
                         + (f"#{s.consent_id}." if s.consent_id is not None else "none.")))
         out.append(note(f"Chat type: {c.chat_type_text(s)}."))
