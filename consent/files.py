@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from .errors import RegisterError
+from .upload import ExportUpload
 
 MAX_EXPORT_BYTES = 2 * 1024**3  # 2 GiB: a chat with media; the chat text itself is far smaller
 
@@ -35,14 +36,28 @@ def _refuse(path: Path, mode: int) -> RegisterError:
     )
 
 
-def require_regular(path: Path) -> None:
+def require_regular(path: Path | ExportUpload) -> None:
     """Refuse at once anything but a regular file (following symlinks), without opening it."""
+    if isinstance(path, ExportUpload):
+        return
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
         raise RegisterError(f"Cannot read the export {path} ({exc.strerror}).") from exc
     if not stat.S_ISREG(mode):
         raise _refuse(path, mode)
+
+
+def export_bytes(export: Path | ExportUpload) -> bytes:
+    """An export's bytes: a regular file read once, or an upload already in memory."""
+    if isinstance(export, ExportUpload):
+        if len(export.data) > MAX_EXPORT_BYTES:
+            raise RegisterError(
+                f"The export {export.name} is {len(export.data) / 1024**3:.1f} GiB, larger than "
+                "chat-review reads; export the chat again 'without media'."
+            )
+        return export.data
+    return read_regular(export)
 
 
 def read_regular(path: Path, *, limit: int | None = None) -> bytes:

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from .clock import Clock, from_iso, utc_now
 from .errors import ConsentRefused, RegisterError
-from .files import read_regular, require_regular
+from .files import export_bytes, require_regular
 from .grant import _MINT, VerifiedGrant
 from .records import ConsentRecord
 from .register import Register, register_exists
 from .tokens import parse_token, signature_matches
+from .upload import ExportUpload
 
 CLOCK_TOLERANCE = timedelta(minutes=10)
 CLOCK_CORRECTED = "clock-corrected"
@@ -30,7 +31,7 @@ CLOCK_CORRECTED = "clock-corrected"
 def open_export(
     home: Path,
     token: str | None,
-    export: Path,
+    export: Path | ExportUpload,
     *,
     command: str,
     clock: Clock = utc_now,
@@ -41,6 +42,7 @@ def open_export(
 
     `date_order` is the order the caller asks for (None: the consent's, else the reader's
     detection); `stated_by` is a name the person gave (the OS account is always recorded).
+    `export` is a file, or an `ExportUpload` (bytes already in memory, from the web app).
     """
     register: Register | None = None
     require_regular(export)
@@ -68,7 +70,7 @@ def open_export(
 
 
 def _log_refusal(register: Register, refusal: ConsentRefused, token: str | None,
-                 export: Path, command: str, stated_by: str | None) -> None:
+                 export: Path | ExportUpload, command: str, stated_by: str | None) -> None:
     consent_id = None
     if token:
         try:
@@ -85,7 +87,7 @@ def _log_refusal(register: Register, refusal: ConsentRefused, token: str | None,
     )
 
 
-def _check(register: Register, token: str | None, export: Path, *, command: str,
+def _check(register: Register, token: str | None, export: Path | ExportUpload, *, command: str,
            date_order: str | None, stated_by: str | None) -> VerifiedGrant:
     if not token or not token.strip():
         raise ConsentRefused(
@@ -132,7 +134,7 @@ def _check(register: Register, token: str | None, export: Path, *, command: str,
             "`chat-review register clock-reset`).",
         )
     order, rule = decide_order(record, date_order)
-    data = read_regular(export)
+    data = export_bytes(export)
     digest = hashlib.sha256(data).hexdigest()
     if digest != record.export_sha256:
         raise ConsentRefused(

@@ -168,3 +168,16 @@ def test_refusals_never_log_message_text(home, group_chat):
     with Register.open(home, create=False) as register:
         details = " ".join(r[0] for r in register.conn.execute("SELECT detail FROM audit"))
     assert "Welcome everyone" not in details and "extra line" not in details
+
+
+def test_an_upload_in_memory_passes_the_same_gate(home, group_chat):
+    from chat_review.consent.upload import ExportUpload
+
+    upload = ExportUpload.from_browser("C:\\Users\\head\\chat.txt", group_chat.read_bytes())
+    with Register.open(home, clock=AT_NOW) as register:
+        _, token = consents.grant(register, upload, parent="P", purpose="x", recorded_by="H",
+                                  expires_at=NOW + timedelta(days=3))
+    grant = open_export(home, token, upload, command="test", clock=AT_NOW)
+    assert grant.data == group_chat.read_bytes() and grant.export_name == "chat.txt"
+    changed = ExportUpload("chat.txt", group_chat.read_bytes() + b"x")
+    assert refusal(home, token, changed).reason == "different-file"

@@ -95,9 +95,9 @@ def grant_command(
     from chat_review.consent.dates import parse_expiry
 
     start, end = _day(window_from, "--from date"), _day(window_to, "--to date")
-    rule = "given at grant with --date-order"
-    if date_order is not None or start or end:
-        date_order, rule = _decide_order(export, date_order)
+    from chat_review.date_binding import grant_date_order
+
+    date_order, rule = grant_date_order(export, date_order, windowed=bool(start or end))
     register = _open_register(create=True)
     with register:
         expires_at = parse_expiry(expires, register.clock())
@@ -119,24 +119,6 @@ def grant_command(
         _describe(record, register.clock())
     click.echo("Keep this consent token with the case file; it is needed to read the chat:")
     click.echo(token)
-
-
-def _decide_order(export: Path, given: str | None) -> tuple[str, str]:
-    """The export's date order, from the reader (checked against the file if given)."""
-    from chat_review.consent.files import read_regular
-    from chat_review.reader import detect_date_order
-
-    order, rule, ambiguous = detect_date_order(read_regular(export), export.name,
-                                               date_order=given)
-    if given is not None:
-        return given, "given at grant with --date-order"
-    if ambiguous:
-        raise click.UsageError(
-            "the export's dates could be day-first or month-first (no day above 12), so the "
-            "date window would be ambiguous; give --date-order day-first (UK phones) or "
-            "month-first (US phones)."
-        )
-    return order, f"detected at grant: {rule}"
 
 
 @consent.command("list", context_settings=CONTEXT_SETTINGS)
