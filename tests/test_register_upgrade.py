@@ -71,6 +71,8 @@ def test_upgrade_happens_once(run, legacy_home):
 
 
 def test_upgraded_register_keeps_consents_tokens_and_revocations(run, legacy_home, tmp_path):
+    with Register.open(legacy_home, create=False, clock=lambda: MADE_AT):
+        pass  # upgraded as if just after the fixture was made, while consent #1 was active
     listing = run("consent", "list")
     assert listing.code == 0 and "revoked" in listing.out
     export = tmp_path / "chat.txt"
