@@ -25,20 +25,41 @@ def chain_key(key: bytes) -> bytes:
 
 def body(row_id: int, at: str, event: str, consent_id: int | None, actor: str | None,
          detail_json: str) -> bytes:
-    """Canonical bytes of a row: each field length-prefixed, so no two rows share a form."""
-    parts = []
-    for value in (str(row_id), at, event,
-                  None if consent_id is None else str(consent_id), actor, detail_json):
-        parts.append("-" if value is None else f"{len(value)}:{value}")
-    return "|".join(parts).encode("utf-8")
+    """Canonical bytes of a row: each field length-prefixed ('-' for none), joined by '|', so
+    no two rows share a form. Written out field by field: it runs once per entry verified."""
+    r = str(row_id)
+    t = "-" if at is None else f"{len(at)}:{at}"
+    e = "-" if event is None else f"{len(event)}:{event}"
+    c = "-" if consent_id is None else f"{len(s := str(consent_id))}:{s}"
+    a = "-" if actor is None else f"{len(actor)}:{actor}"
+    d = "-" if detail_json is None else f"{len(detail_json)}:{detail_json}"
+    return f"{len(r)}:{r}|{t}|{e}|{c}|{a}|{d}".encode("utf-8", "surrogateescape")
 
 
-def row_mac(ckey: bytes, prev_mac: str, row_body: bytes) -> str:
-    return hmac.digest(ckey, prev_mac.encode("ascii") + b"\n" + row_body, "sha256").hex()
+class Macer:
+    """`row_mac` with the chain key's HMAC state prepared once (copying it is about twice as
+    fast as keying a new HMAC for each of 100,000 entries)."""
+
+    def __init__(self, ckey: bytes) -> None:
+        self._base = hmac.new(ckey, digestmod="sha256")
+
+    def __call__(self, prev_mac: str, row_body: bytes) -> str:
+        h = self._base.copy()
+        h.update(prev_mac.encode("utf-8", "surrogateescape") + b"\n" + row_body)
+        return h.hexdigest()
 
 
-def macs_equal(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
+def row_mac(ckey: bytes, prev_mac: object, row_body: bytes) -> str:
+    prev = str(prev_mac).encode("utf-8", "surrogateescape")
+    return hmac.digest(ckey, prev + b"\n" + row_body, "sha256").hex()
+
+
+def macs_equal(a: object, b: object) -> bool:
+    """Constant-time equality of two MACs as stored (anything not text is simply unequal)."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    return hmac.compare_digest(a.encode("utf-8", "surrogateescape"),
+                               b.encode("utf-8", "surrogateescape"))
 
 
 # -- the previous release's format (schema 1), read only ------------------------------------
@@ -48,15 +69,17 @@ def legacy_canonical(row_id: int, at: str, event: str, consent_id: int | None,
     return json.dumps(
         [row_id, at, event, consent_id, actor, detail_json],
         ensure_ascii=False, separators=(",", ":"),
-    ).encode("utf-8")
+    ).encode("utf-8", "surrogateescape")
 
 
 def legacy_hash(prev_hash: str, canonical: bytes) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical).hexdigest()
+    prev = str(prev_hash).encode("utf-8", "surrogateescape")
+    return hashlib.sha256(prev + b"\n" + canonical).hexdigest()
 
 
 def legacy_seal(key: bytes, row_id: int, row_hash: str) -> str:
-    return hmac.new(key, f"{row_id}:{row_hash}".encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{row_id}:{row_hash}".encode("utf-8", "surrogateescape"),
+                    hashlib.sha256).hexdigest()
 
 
 def verify_legacy(rows: list[tuple], seal: str | None, key: bytes) -> tuple[int, str, str | None]:
@@ -82,7 +105,7 @@ def verify_legacy(rows: list[tuple], seal: str | None, key: bytes) -> tuple[int,
         seal_id = int(seal_id_text)
     except ValueError:
         return count, prev, "the log's seal is damaged"
-    if not hmac.compare_digest(legacy_seal(key, seal_id, seal_hash), seal_mac):
+    if not macs_equal(legacy_seal(key, seal_id, seal_hash), seal_mac):
         return count, prev, "the log's seal was altered"
     if seal_id != count or seal_hash != prev:
         return count, prev, "the log's seal does not match its last entry"

@@ -308,6 +308,9 @@ def _unwritable(home: Path, exc: Exception) -> RegisterError:
 def _connect(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # bytes that are not UTF-8 (written behind chat-review's back) must fail verification,
+        # not crash every command that reads the log
+        conn.text_factory = lambda raw: raw.decode("utf-8", "surrogateescape")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")

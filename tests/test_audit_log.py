@@ -105,3 +105,17 @@ def test_appending_after_a_forged_last_entry_is_refused(logged_home):
     with Register.open(logged_home) as register, pytest.raises(RegisterBroken,
                                                                match="entry 5 was changed"):
         register.log("after-the-forgery")
+
+
+@pytest.mark.parametrize("value", ["X'00ff'", "42", "'é'", "CAST(X'ff00' AS TEXT)"])
+def test_a_mac_replaced_by_a_blob_null_or_number_is_a_broken_entry_not_a_crash(logged_home,
+                                                                                value):
+    conn = __import__("sqlite3").connect(logged_home / "register.sqlite3")
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute(f"UPDATE audit SET hash = {value}, prev_hash = {value} WHERE id = 5")
+    conn.commit()
+    conn.close()
+    result = verify(logged_home)
+    assert not result.ok and result.broken_row == 5
+    with Register.open(logged_home) as register, pytest.raises(RegisterBroken):
+        register.log("after")
