@@ -88,10 +88,14 @@ async def consent_create(request: Request) -> Response:
 def _grant(web, form: Form, upload: ExportUpload) -> int:  # noqa: ANN001
     from chat_review.consent import consents
     from chat_review.consent.dates import parse_day, parse_expiry
+    from chat_review.date_binding import grant_date_order
 
+    window_from = form.optional("window_from")
+    window_to = form.optional("window_to")
+    # a consent with a date window binds the export's date order (detected here, as in the CLI)
+    date_order, order_rule = grant_date_order(upload, None,
+                                              windowed=bool(window_from or window_to))
     with Register.open(web.home, create=True) as register:
-        window_from = form.optional("window_from")
-        window_to = form.optional("window_to")
         record, _token = consents.grant(
             register, upload,
             parent=form.get("parent"), purpose=form.get("purpose"),
@@ -100,6 +104,7 @@ def _grant(web, form: Form, upload: ExportUpload) -> int:  # noqa: ANN001
             window_from=parse_day(window_from, what="'from' date") if window_from else None,
             window_to=parse_day(window_to, what="'to' date") if window_to else None,
             evidence=form.optional("evidence"),
+            date_order=date_order, date_order_rule=order_rule,
         )
         web.exports.remember(record.id, upload)
         if form.checked("keep"):
