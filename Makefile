@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-newest test-lowest lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,28 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	bash sample_exports/demo.sh
 
-test: $(STAMP) $(CHROMIUM)
+# `make test` = ruff, then the whole suite twice: with the newest versions pip finds (.venv), and
+# with every dependency at the floor pyproject.toml declares (.venv-lowest, pins from
+# .ci/floors.py), so a floor that is too low fails here rather than on a school's PC.
+test: test-newest test-lowest
+
+test-newest: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+LOW_VENV := .venv-lowest
+LOW_STAMP := $(LOW_VENV)/.installed
+
+$(LOW_STAMP): pyproject.toml .ci/floors.py
+	test -x $(LOW_VENV)/bin/python || $(PYTHON) -m venv $(LOW_VENV)
+	$(LOW_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOW_VENV)/bin/python .ci/floors.py > $(LOW_VENV)/floors.txt
+	$(LOW_VENV)/bin/python -m pip install --quiet -c $(LOW_VENV)/floors.txt -e '.[test]'
+	touch $(LOW_STAMP)
+
+test-lowest: $(LOW_STAMP) $(CHROMIUM)
+	@echo "Lowest declared versions:" && tr '\n' ' ' < $(LOW_VENV)/floors.txt && echo
+	$(LOW_VENV)/bin/python -m pytest -q -p no:cacheprovider
 
 # The browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 # Installed with apt-get when missing: as root directly, else with password-less sudo; if
@@ -49,4 +68,4 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) demo-output .demo-home
+	rm -rf $(VENV) $(LOW_VENV) demo-output .demo-home
