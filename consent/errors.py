@@ -36,3 +36,13 @@ class RegisterBroken(ConsentError):
     """The audit chain or its head does not verify; nothing may be read or logged."""
 
     exit_code = 4
+
+
+class RegisterMissing(RegisterError):
+    """There is no register (or no key) in the home: exit 3 everywhere, as the gate refuses."""
+
+    exit_code = 3
+
+
+class StorageWarning(UserWarning):
+    """The home works, but not as well as it should (an old location, a network share...)."""

@@ -27,13 +27,6 @@ def test_environment_wins_over_app_dir(monkeypatch, tmp_path):
     assert resolve_home(None) == tmp_path / "env"
 
 
-def test_default_home_is_the_click_app_dir(monkeypatch):
-    import click
-
-    monkeypatch.delenv("CHAT_REVIEW_HOME", raising=False)
-    assert resolve_home(None) == Path(click.get_app_dir("chat-review"))
-
-
 def test_new_register_is_private_to_its_owner(home):
     Register.open(home).close()
     assert mode(home) == 0o700
