@@ -4,7 +4,7 @@ A report is written to a temporary `.partial` file in the destination folder, fl
 disk, logged (the caller's `before_rename`, so no complete output ever has a final name
 without its audit entry), then moved into place in one step. Without `force` the move is a
 hard link, which fails if the name exists, so even two runs racing cannot overwrite each
-other's report. A `.partial` left by a killed run is swept by the next write into that folder
+other's report (where links are not supported, an exclusive create claims the name first). A `.partial` left by a killed run is swept by the next write into that folder
 (a live writer holds a lock on its own, so only orphans are removed). Even with `force`, an
 input, the register and its files, a consented export and anything not a regular file are
 refused (see `chat_review.consent.protect`).
@@ -87,7 +87,8 @@ def write_atomic(
                 digest.update(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-            os.chmod(tmp, 0o600)
+            with contextlib.suppress(OSError):  # mkstemp made it 0600; FAT cannot chmod
+                os.chmod(tmp, 0o600)
             if before_rename is not None:
                 before_rename(digest.hexdigest())
             _move_into_place(tmp, path, force=force)
@@ -107,10 +108,24 @@ def _move_into_place(tmp: Path, path: Path, *, force: bool) -> None:
     try:
         os.link(tmp, path)
     except FileExistsError:
-        raise OutputError(
-            f"{path} already exists; choose another name or add --force to replace it."
-        ) from None
+        raise _exists_error(path) from None
+    except OSError:  # no hard links here (EPERM/ENOTSUP on FAT, EXDEV...): claim, then move
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            raise _exists_error(path) from None
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.unlink()  # our empty claim, not someone's file
+            raise
+        return
     tmp.unlink()
+
+
+def _exists_error(path: Path) -> OutputError:
+    return OutputError(f"{path} already exists; choose another name or add --force to replace it.")
 
 
 def _lock(fd: int) -> bool:

@@ -11,7 +11,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from .errors import RegisterError
+from .errors import RegisterError, RegisterMissing
 
 KEY_FILE = "register.key"
 
@@ -42,7 +42,7 @@ def load_key(home: Path) -> bytes:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise RegisterError(
+        raise RegisterMissing(
             f"The register key {path} is missing, so no consent token can be checked; "
             "restore it from your backup (see README, 'Recovery')."
         ) from None

@@ -19,11 +19,12 @@ from typing import Any
 from . import audit, chain, state
 from .actor import os_account, with_stated
 from .clock import Clock, to_iso, utc_now
-from .errors import RegisterBroken, RegisterError
+from .errors import RegisterBroken, RegisterError, RegisterMissing
 from .head import Head, advance_head, empty_head, head_path, write_head
 from .home import ensure_home
 from .key import create_key, key_path, load_key
 from .records import ConsentRecord
+from .storage import set_journal_mode
 
 DB_FILE = "register.sqlite3"
 APPLICATION_ID = 0x43525631  # "CRV1": marks the file as a chat-review register
@@ -112,7 +113,7 @@ class Register:
                 "key shows the register existed (it was deleted or replaced)"))
         if not path.exists():
             if not create:
-                raise RegisterError(
+                raise RegisterMissing(
                     f"There is no consent register in {home}; record a consent first with "
                     "`chat-review consent grant`, or point --home at the school's register."
                 )
@@ -128,6 +129,7 @@ class Register:
         _check_private(home, path)
         conn = _connect(path)
         try:
+            set_journal_mode(conn, home)  # WAL, or a rollback journal on a network share
             new_head = _migrate(conn, path, home, key, clock)
             if new_head is not None:
                 write_head(home, key, new_head)
@@ -334,8 +336,6 @@ def _migrate(conn: sqlite3.Connection, path: Path, home: Path, key: bytes,
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION and app_id == APPLICATION_ID:
             return None
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
