@@ -4,8 +4,9 @@ A report is written to a temporary `.partial` file in the destination folder, fl
 disk, logged (the caller's `before_rename`, so no complete output ever has a final name
 without its audit entry), then moved into place in one step. Without `force` the move is a
 hard link, which fails if the name exists, so even two runs racing cannot overwrite each
-other's report (where links are not supported, an exclusive create claims the name first). A `.partial` left by a killed run is swept by the next write into that folder
-(a live writer holds a lock on its own, so only orphans are removed). Even with `force`, an
+other's report (where links are not supported, an exclusive create claims the name first).
+A `.partial` left by a killed run is swept by the next write into that folder (a live writer
+holds a lock on its own, so only orphans are removed). Even with `force`, an
 input, the register and its files, a consented export and anything not a regular file are
 refused (see `chat_review.consent.protect`).
 """

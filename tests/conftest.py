@@ -67,12 +67,15 @@ def one_to_one_zip(tmp_path: Path) -> Path:
 def run(home: Path, tmp_path: Path) -> Callable[..., Result]:
     """Run the installed console script with `--home` set to the test's home."""
 
-    def _run(*args: str, env: dict[str, str] | None = None, use_home: bool = True) -> Result:
+    def _run(*args: str, env: dict[str, str] | None = None, use_home: bool = True,
+             input: str | None = None) -> Result:
+        """`input` is typed on standard input; without it, standard input is empty (as in CI)."""
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("CHAT_REVIEW")}
         full_env.update(env or {})
         cmd = [console_script()] + (["--home", str(home)] if use_home else []) + list(args)
+        stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
         proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env,
-                              cwd=tmp_path, timeout=120)
+                              cwd=tmp_path, timeout=120, **stdin)
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     return _run

@@ -43,7 +43,7 @@ def test_grant_of_a_missing_file_is_a_usage_error(run, tmp_path):
 def test_list_shows_each_consent_and_its_status(run, grant, group_chat, one_to_one_zip):
     grant(group_chat)
     token = grant(one_to_one_zip)
-    run("consent", "revoke", token, "--reason", "withdrawn", "--by", "Ms Head")
+    run("consent", "revoke", token, "--reason", "withdrawn", "--by", "Ms Head", "--yes")
     result = run("consent", "list")
     assert result.code == 0
     lines = result.out.splitlines()
@@ -66,7 +66,8 @@ def test_show_of_an_unknown_consent_is_exit_2(run, grant, group_chat):
 
 def test_revoke_confirms_and_is_audited(run, grant, group_chat):
     token = grant(group_chat)
-    result = run("consent", "revoke", token, "--reason", "Parent withdrew", "--by", "Ms Head")
+    result = run("consent", "revoke", token, "--reason", "Parent withdrew", "--by", "Ms Head",
+                 "--yes")
     assert result.code == 0 and "revoked" in result.out
     assert audit_entries(run)[-1]["event"] == "consent-revoked"
 
@@ -99,7 +100,7 @@ def test_token_refusals_exit_3_with_a_sentence_and_an_audit_row(run, grant, grou
 
 def test_revoked_token_is_refused_end_to_end(run, grant, group_chat):
     token = grant(group_chat)
-    run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "Ms Head")
+    run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "Ms Head", "--yes")
     result = run("messages", str(group_chat), "--token", token)
     assert result.code == 3 and "was revoked" in result.err
     assert audit_entries(run)[-1]["detail"]["reason"] == "revoked"

@@ -21,7 +21,7 @@ def write_report(run, grant, export, path: Path) -> None:
 
 def test_retention_lists_old_reports_and_inactive_consents(run, grant, group_chat, tmp_path):
     write_report(run, grant, group_chat, tmp_path / "old.csv")
-    run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "Ms Head")
+    run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "Ms Head", "--yes")
     result = run("retention", "--days", "0")
     assert result.code == 0
     assert "Reports written more than 0 days ago: 1" in result.out
@@ -38,7 +38,7 @@ def test_recent_reports_are_not_due(run, grant, group_chat, tmp_path):
 def test_retention_delete_removes_the_file_and_logs_it(run, grant, group_chat, tmp_path):
     report = tmp_path / "old.csv"
     write_report(run, grant, group_chat, report)
-    result = run("retention", "--days", "0", "--delete")
+    result = run("retention", "--days", "0", "--delete", "--yes")
     assert result.code == 0 and "Deleted 1 report files" in result.out
     assert not report.exists()
     last = json.loads(run("audit", "list", "--json").out.splitlines()[-1])
@@ -50,7 +50,7 @@ def test_retention_leaves_a_file_that_changed_since(run, grant, group_chat, tmp_
     report = tmp_path / "old.csv"
     write_report(run, grant, group_chat, report)
     report.write_text("someone else's file now")
-    result = run("retention", "--days", "0", "--delete")
+    result = run("retention", "--days", "0", "--delete", "--yes")
     assert "left alone" in result.out and "Deleted 0" in result.out
     assert report.read_text() == "someone else's file now"
 

@@ -68,4 +68,4 @@ def test_consent_and_audit_commands_import_nothing_heavy(home: tuple[Path, Path]
     assert heavy_imports(*base, "audit", "verify") == []
     assert heavy_imports(*base, "audit", "list") == []
     assert heavy_imports(*base, "consent", "revoke", "1", "--reason", "withdrawn",
-                         "--by", "Head") == []
+                         "--by", "Head", "--yes") == []

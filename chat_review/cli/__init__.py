@@ -1,7 +1,7 @@
 """The command line: options in, one call per step, errors out as one sentence.
 
-Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage; 3 consent refused;
-4 the register's audit log or head does not verify.
+Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage; 3 consent refused, or no
+register or key in the home; 4 the register's audit log or head does not verify.
 Heavy libraries (pandas, matplotlib) are imported only by the commands that need them.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
@@ -42,7 +43,7 @@ Or do all of it in the browser: chat-review ui
     type=click.Path(file_okay=False, path_type=str),
     envvar=None,
     help="Folder holding the consent register (default: $CHAT_REVIEW_HOME, "
-    "else your user settings folder).",
+    "else your user data folder, e.g. ~/.local/share/chat-review).",
 )
 @click.version_option(__version__, prog_name="chat-review")
 @click.pass_context
@@ -80,11 +81,48 @@ def one_line(message: str) -> str:
     return printable(message)
 
 
+def _safe_stdio() -> None:
+    """Never fail on a character the terminal cannot show (cp1252 and an emoji sender).
+
+    Text that the stream's encoding cannot hold is written as a backslash escape
+    (\\U0001f600), so two different names stay different; UTF-8 streams are unchanged.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings from the consent package (old home, network share...) as one 'Warning:' line."""
+    from chat_review.consent.errors import StorageWarning
+
+    if issubclass(category, StorageWarning):
+        click.echo(f"Warning: {one_line(str(message))}", err=True)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
+_default_showwarning = warnings.showwarning
+
+
+def _usage_error(exc: click.UsageError) -> None:
+    """Click's three-line usage error as the README promises: one sentence, then a pointer."""
+    message = one_line(exc.format_message()).strip()
+    if message and not message.endswith((".", "?", "!", "?)")):
+        message += "."
+    click.echo(f"Error: {message[:1].upper()}{message[1:]}", err=True)
+    path = exc.ctx.command_path if exc.ctx is not None else "chat-review"
+    click.echo(f"Run '{path} --help' for usage.", err=True)
+
+
 def main() -> None:
     """Console-script entry point: map known errors to one sentence and an exit code."""
     from chat_review.consent.errors import ConsentError
     from chat_review.errors import ChatReviewError
 
+    _safe_stdio()
+    warnings.showwarning = _show_warning
     try:
         code = cli.main(standalone_mode=False, prog_name="chat-review")
         if isinstance(code, int) and code:  # click returns Exit codes in this mode
@@ -94,8 +132,11 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("Stopped.", err=True)
         sys.exit(1)
+    except click.UsageError as exc:
+        _usage_error(exc)
+        sys.exit(2)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"Error: {one_line(exc.format_message())}", err=True)
         sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
     except (ConsentError, ChatReviewError) as exc:
         click.echo(f"Error: {one_line(str(exc))}", err=True)

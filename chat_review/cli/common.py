@@ -61,3 +61,49 @@ def echo_table(headers: list[str], rows: list[list[str]]) -> None:
     click.echo("  ".join("-" * w for w in widths))
     for row in rows:
         click.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+YES_OPTION = click.option(
+    "--yes", "assume_yes", is_flag=True, help="Do it without asking (for scripts)."
+)
+
+
+def confirm(question: str, *, assume_yes: bool, command: str) -> bool:
+    """Ask before an irreversible step; `--yes` answers for scripts.
+
+    The question goes to standard error so standard output stays data. With no answer to
+    read (standard input closed or empty, as in a script or CI), it refuses rather than guess.
+    """
+    if assume_yes:
+        return True
+    import sys
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        return click.confirm(question, default=False, err=True)
+    click.echo(f"{question} [y/N]: ", nl=False, err=True)
+    answer = sys.stdin.readline() if sys.stdin is not None else ""
+    if not answer:
+        click.echo("", err=True)
+        raise click.UsageError(
+            f"nothing was done: `chat-review {command}` asks before it acts and no answer "
+            "could be read; add --yes to go ahead without asking."
+        )
+    click.echo(answer.strip(), err=True)
+    return answer.strip().lower() in ("y", "yes")
+
+
+JSON_OPTION = click.option(
+    "--json", "as_json", is_flag=True, help="Write the result as one JSON document."
+)
+
+
+def echo_json(value: object) -> None:
+    """One JSON document on standard output as UTF-8 bytes (RFC 8259), whatever the terminal's
+    encoding: JSON is data, like the CSV of `messages`. Keys sorted, for scripts and jq."""
+    import json
+    import sys
+
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()

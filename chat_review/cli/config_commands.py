@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT_SETTINGS, echo_table, settings
+from .common import CONTEXT_SETTINGS, JSON_OPTION, echo_json, echo_table, settings
 
 CONFIG_OPTION = click.option(
     "--config",
@@ -67,7 +67,8 @@ def check_command(config_path: Path | None) -> None:
 )
 @click.option("--to", "end", required=True, metavar="DATE", help="Last day to show.")
 @CONFIG_OPTION
-def calendar_command(start: str, end: str, config_path: Path | None) -> None:
+@JSON_OPTION
+def calendar_command(start: str, end: str, config_path: Path | None, as_json: bool) -> None:
     """Show each day's working hours, so the definition can be checked before relying on it."""
     from chat_review.consent.dates import parse_day
 
@@ -78,6 +79,9 @@ def calendar_command(start: str, end: str, config_path: Path | None) -> None:
         raise click.BadParameter("show at most about two years at a time.")
     cfg = load(config_path)
     rows = cfg.calendar.days(first, last)
+    if as_json:
+        echo_json({"settings": str(cfg.source), "days": rows})
+        return
     echo_table(
         ["Date", "Day", "Type", "Working hours", "Holiday"],
         [[r["date"], r["weekday"], r["type"], r["hours"] or "-", r["holiday"]] for r in rows],

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT_SETTINGS, echo_table, printable, settings
+from .common import (
+    CONTEXT_SETTINGS,
+    JSON_OPTION,
+    YES_OPTION,
+    confirm,
+    echo_json,
+    echo_table,
+    printable,
+    settings,
+)
 
 DATE_ORDER = click.Choice(["day-first", "month-first", "year-first"])
 
@@ -25,14 +34,14 @@ def _day(text: str | None, what: str):
     return parse_day(text, what=what)
 
 
-def _describe(record, now) -> None:
+def _describe(record, now, *, err: bool = False) -> None:
     from chat_review.describe import consent_rows
 
     for label, value in consent_rows(record, now):
-        click.echo(f"  {label + ':':<13}{printable(value)}")
+        click.echo(f"  {label + ':':<13}{printable(value)}", err=err)
     if getattr(record, "date_order", None):
         rule = printable(record.date_order_rule)
-        click.echo(f"  {'Dates read:':<13}{record.date_order} ({rule})")
+        click.echo(f"  {'Dates read:':<13}{record.date_order} ({rule})", err=err)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -115,19 +124,35 @@ def grant_command(
             date_order=date_order,
             date_order_rule=rule,
         )
+        now = register.clock()
+        others = [r for r in register.all() if r.export_sha256 == record.export_sha256
+                  and r.id != record.id and r.status(now) == "active"]
         click.echo(f"Consent #{record.id} recorded.")
-        _describe(record, register.clock())
+        _describe(record, now)
+    from chat_review.describe import when
+
+    for other in others:
+        click.echo(
+            f"Note: this export already had active consent #{other.id} ({other.parent}, until "
+            f"{when(other.expires_at)}); both now open it. If the new consent replaces it, "
+            f"revoke the old one: chat-review consent revoke {other.id} --reason ... --by ...",
+            err=True,
+        )
     click.echo("Keep this consent token with the case file; it is needed to read the chat:")
     click.echo(token)
 
 
 @consent.command("list", context_settings=CONTEXT_SETTINGS)
-def list_command() -> None:
+@JSON_OPTION
+def list_command(as_json: bool) -> None:
     """List every consent in the register with its status (active, expired, revoked)."""
-    register = _open_register()
+    register = _open_register(create=False)
     with register:
         now = register.clock()
         records = list(register.consents().values())  # from the verified log: else exit 4
+    if as_json:
+        echo_json([{**r.to_dict(), "status": r.status(now)} for r in records])
+        return
     if not records:
         click.echo("No consents recorded yet.")
         return
@@ -168,11 +193,26 @@ def show_command(ref: str) -> None:
 @click.argument("ref", metavar="TOKEN|ID")
 @click.option("--reason", required=True, help="Why consent is withdrawn (kept in the audit log).")
 @click.option("--by", "by", metavar="NAME", required=True, help="Who is revoking it (you).")
-def revoke_command(ref: str, reason: str, by: str) -> None:
-    """Withdraw a consent: its token stops opening the chat at once. The record is kept."""
+@YES_OPTION
+def revoke_command(ref: str, reason: str, by: str, assume_yes: bool) -> None:
+    """Withdraw a consent: its token stops opening the chat at once. The record is kept.
+
+    Shows the consent and asks first; --yes skips the question (for scripts).
+    """
     from chat_review.consent import consents
 
-    register = _open_register()
+    register = _open_register(create=False)
     with register:
+        record = consents.find(register, ref)
+        now = register.clock()
+        if not record.revoked_at:  # (revoking twice is refused below, with its date)
+            click.echo(f"Consent #{record.id}", err=True)
+            _describe(record, now, err=True)
+            question = (f"Revoke consent #{record.id}? Its token will stop opening "
+                        f"{record.export_name} at once; this cannot be undone")
+            if not confirm(question, assume_yes=assume_yes, command="consent revoke"):
+                click.echo("Nothing was revoked.", err=True)
+                return
         record = consents.revoke(register, ref, reason=reason, by=by)
     click.echo(f"Consent #{record.id} revoked; its token no longer opens {record.export_name}.")
+

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT_SETTINGS, printable, settings
+from .common import (
+    CONTEXT_SETTINGS,
+    JSON_OPTION,
+    YES_OPTION,
+    confirm,
+    echo_json,
+    printable,
+    settings,
+)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -90,12 +98,16 @@ def clock_reset_command(by: str | None) -> None:
 @click.option(
     "--delete", is_flag=True, help="Delete the listed report files (only if unchanged) and log it."
 )
-def retention(days: int | None, config_path: Path | None, delete: bool) -> None:
+@YES_OPTION
+@JSON_OPTION
+def retention(days: int | None, config_path: Path | None, delete: bool, assume_yes: bool,
+              as_json: bool) -> None:
     """List reports older than the retention period, and expired or revoked consents.
 
-    Reports are found in the audit log. With --delete, each report file that is unchanged since
-    it was written (same SHA-256 fingerprint as logged) is deleted, and the deletion is
-    logged. Consent records themselves are kept as evidence of what was authorised.
+    Reports are found in the audit log. With --delete, it shows what would go and asks; each
+    report file that is unchanged since it was written (same SHA-256 fingerprint as logged)
+    is then deleted, and the deletion is logged. --yes skips the question (for scripts).
+    Consent records themselves are kept as evidence of what was authorised.
     """
     from datetime import timedelta
 
@@ -110,22 +122,45 @@ def retention(days: int | None, config_path: Path | None, delete: bool) -> None:
     with Register.open(settings().home, create=False) as reg:
         due = policy.due_reports(reg, timedelta(days=days))
         inactive = policy.inactive_consents(reg)
-        click.echo(f"Reports written more than {days} days ago: {len(due)}")
-        notes = {
-            "present": "",
-            "missing": " (already gone)",
-            "changed": " (file changed since; left alone)",
-        }
-        for report in due:
-            click.echo(f"  {report.written_at[:10]}  {report.path}{notes[report.state]}")
-        click.echo(f"Expired or revoked consents: {len(inactive)}")
         now = reg.clock()
-        for record in inactive:
-            click.echo(printable(
-                f"  #{record.id}  {record.parent}  {record.export_name}  {record.status(now)}"
-            ))
+        present = [r for r in due if r.state == "present"]
+        if not as_json:
+            _show_due(days, due, inactive, now)
+        deleted = []
         if delete:
-            deleted = policy.delete_reports(reg, due)
-            click.echo(f"Deleted {len(deleted)} report files; each deletion is in the audit log.")
-        elif any(r.state == "present" for r in due):
+            question = (f"Delete the {len(present)} report file(s) listed above? "
+                        "This cannot be undone")
+            if present and not confirm(question, assume_yes=assume_yes,
+                                       command="retention --delete"):
+                if not as_json:
+                    click.echo("Nothing was deleted.")
+            else:
+                deleted = policy.delete_reports(reg, due)
+                if not as_json:
+                    click.echo(f"Deleted {len(deleted)} report files; "
+                               "each deletion is in the audit log.")
+        elif present and not as_json:
             click.echo("Run again with --delete to remove them.")
+    if as_json:
+        deleted_paths = {str(d.path) for d in deleted}
+        echo_json({
+            "days": days,
+            "reports": [{"path": str(r.path), "sha256": r.sha256, "written_at": r.written_at,
+                         "consent_ids": list(r.consent_ids), "state": r.state,
+                         "deleted": str(r.path) in deleted_paths} for r in due],
+            "inactive_consents": [{"id": c.id, "parent": c.parent,
+                                   "export_name": c.export_name, "status": c.status(now)}
+                                  for c in inactive],
+        })
+
+
+def _show_due(days: int, due: list, inactive: list, now) -> None:
+    click.echo(f"Reports written more than {days} days ago: {len(due)}")
+    notes = {"present": "", "missing": " (already gone)",
+             "changed": " (file changed since; left alone)"}
+    for report in due:
+        click.echo(f"  {report.written_at[:10]}  {report.path}{notes[report.state]}")
+    click.echo(f"Expired or revoked consents: {len(inactive)}")
+    for record in inactive:
+        click.echo(printable(
+            f"  #{record.id}  {record.parent}  {record.export_name}  {record.status(now)}"))
