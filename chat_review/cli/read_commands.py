@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from .common import CONTEXT_SETTINGS, printable, printable_lines, settings
+from .tokens import TokenSource
 
 DATE_ORDER = click.Choice(["day-first", "month-first", "year-first"])
 EXPORT = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -19,11 +20,20 @@ BY_OPTION = click.option(
     "--by", "by", metavar="NAME",
     help="Your name, recorded in the audit log beside your computer account.",
 )
+TOKEN_FILE = click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the consent token from this file (keeps it out of shell history and `ps`).",
+)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("export", type=EXPORT)
-@click.option("--token", metavar="TOKEN", help="The consent token printed by `consent grant`.")
+@click.option(
+    "--token", metavar="TOKEN", help="The consent token printed by `consent grant`; '-' reads it "
+    "from standard input."
+)
+@TOKEN_FILE
 @click.option(
     "--format",
     "fmt",
@@ -43,6 +53,7 @@ BY_OPTION = click.option(
 def messages(
     export: Path,
     token: str | None,
+    token_file: Path | None,
     fmt: str,
     output: Path | None,
     force: bool,
@@ -61,6 +72,7 @@ def messages(
     from chat_review.pipeline import open_chats, read_with, write_outputs
 
     home = settings().home
+    token = TokenSource().resolve(token, token_file)
     if output is not None:
         check_destination(output, force=force, inputs=[export], home=home)
     elif fmt == "xlsx" and sys.stdout.isatty():
@@ -102,35 +114,45 @@ def _table_chunks(chat: Any, fmt: str, output: Path | None) -> Any:
 
 
 def _pairs(
-    export: Path | None, token: str | None, chats: tuple[tuple[Path, str], ...]
+    export: Path | None, token: str | None, token_file: Path | None,
+    chats: tuple[tuple[Path, str], ...],
 ) -> list[tuple[Path, str | None]]:
-    pairs: list[tuple[Path, str | None]] = list(chats)
-    if export is not None:
-        pairs.insert(0, (export, token))
-    elif token is not None:
+    """Each chat with its token, checked before any token is read from a file or stdin."""
+    if export is None and (token is not None or token_file is not None):
         raise click.UsageError(
             "--token goes with an EXPORT; for several chats use --chat EXPORT TOKEN once per chat."
         )
-    if not pairs:
+    paths = ([export] if export is not None else []) + [path for path, _ in chats]
+    if not paths:
         raise click.UsageError("give an EXPORT with --token, or --chat EXPORT TOKEN.")
     seen: set[Path] = set()
-    for path, _ in pairs:
+    for path in paths:
         if path.resolve() in seen:
             raise click.UsageError(f"{path} is given twice; give each chat once.")
         seen.add(path.resolve())
+    source = TokenSource()
+    pairs: list[tuple[Path, str | None]] = []
+    if export is not None:
+        pairs.append((export, source.resolve(token, token_file)))
+    pairs.extend((path, source.resolve_pair(value)) for path, value in chats)
     return pairs
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("export", type=EXPORT, required=False)
-@click.option("--token", metavar="TOKEN", help="The consent token for EXPORT.")
+@click.option(
+    "--token", metavar="TOKEN",
+    help="The consent token for EXPORT; '-' reads it from standard input.",
+)
+@TOKEN_FILE
 @click.option(
     "--chat",
     "chats",
     type=(EXPORT, str),
     multiple=True,
     metavar="EXPORT TOKEN",
-    help="A chat and its own consent token; repeat for several chats.",
+    help="A chat and its own consent token; repeat for several chats. TOKEN may be '-' "
+    "(standard input) or @FILE (read from a file).",
 )
 @click.option(
     "--config",
@@ -180,6 +202,7 @@ def _pairs(
 def analyse(
     export: Path | None,
     token: str | None,
+    token_file: Path | None,
     chats: tuple[tuple[Path, str], ...],
     config_path: Path | None,
     json_path: Path | None,
@@ -208,7 +231,7 @@ def analyse(
     from chat_review.output_files import check_destination
 
     home = settings().home
-    pairs = _pairs(export, token, chats)
+    pairs = _pairs(export, token, token_file, chats)
     outputs = [
         (kind, path)
         for kind, path in (("json", json_path), ("png", png_path), ("pdf", pdf_path),
