@@ -130,3 +130,43 @@ def audit_entries(run: Callable[..., Result]) -> list[dict]:
     result = run("audit", "list", "--json")
     assert result.code == 0, result.err
     return [json.loads(line) for line in result.out.splitlines()]
+
+
+# --------------------------------------------------------------------------- JSON Schemas
+
+
+def check_against_schema(document: object, where: str) -> None:
+    """Fail with the first few schema errors if `document` is a chat-review JSON output that
+    does not follow its schema (chat_review/data/schemas)."""
+    import jsonschema
+
+    from chat_review.schemas import load_schema, schema_for
+
+    name = schema_for(document)
+    if name is None:
+        return
+    validator = jsonschema.Draft202012Validator(load_schema(name))
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        shown = "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}"
+                          for e in errors[:5])
+        pytest.fail(f"{where} does not follow the {name} schema: {shown}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _json_files_follow_the_schemas(request: pytest.FixtureRequest):
+    """After each test, every report or message-table JSON it wrote under its tmp_path is
+    validated against the shipped schema (other JSON files are left alone)."""
+    if "tmp_path" not in request.fixturenames:
+        yield
+        return
+    folder = request.getfixturevalue("tmp_path")  # set up first, so torn down after this check
+    yield
+    import json
+
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            document = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            continue  # not JSON (a test's deliberately broken file), or gone
+        check_against_schema(document, str(path))

@@ -57,6 +57,7 @@ def _register_commands() -> None:
     from .consent_commands import consent
     from .read_commands import analyse, messages
     from .register_commands import register, retention
+    from .schema_command import schema_command
     from .ui_command import ui
 
     for command in (
@@ -68,6 +69,7 @@ def _register_commands() -> None:
         calendar_command,
         register,
         retention,
+        schema_command,
         ui,
     ):
         cli.add_command(command)
