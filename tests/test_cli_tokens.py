@@ -24,7 +24,7 @@ def test_messages_reads_the_token_from_a_private_file_without_a_warning(run, gra
     path = _token_file(tmp_path, grant(group_chat))
     result = run("messages", str(group_chat), "--token-file", str(path))
     assert result.code == 0, result.err
-    assert result.out.startswith("timestamp,sender,kind") and result.err == ""
+    assert result.out.lstrip("\ufeff").startswith("timestamp,sender,kind") and result.err == ""
 
 
 def test_a_token_file_others_can_read_works_with_a_warning(run, grant, group_chat, tmp_path):
@@ -41,7 +41,7 @@ def test_messages_reads_the_token_from_standard_input(run, grant, group_chat):
     token = grant(group_chat)
     result = run("messages", str(group_chat), "--token", "-", input=token + "\n")
     assert result.code == 0, result.err
-    assert result.out.startswith("timestamp,sender,kind")
+    assert result.out.lstrip("\ufeff").startswith("timestamp,sender,kind")
 
 
 def test_an_empty_standard_input_is_refused_with_a_sentence(run, grant, group_chat):
