@@ -114,3 +114,17 @@ def test_a_cp1252_terminal_still_gets_utf8_csv_bytes_from_messages(home, tmp_pat
     table = _run_cp1252(home, tmp_path, "messages", str(export), "--token", token)
     assert table.returncode == 0, table.stderr
     assert "Tom 😀 Aldridge" in table.stdout.decode("utf-8")  # the table is data: exact bytes
+
+
+def test_json_output_on_a_cp1252_terminal_is_still_utf8_json(home, tmp_path):
+    export = tmp_path / "chat 😀.txt"
+    export.write_text(EMOJI_EXPORT, encoding="utf-8")
+    granted = _run_cp1252(home, tmp_path, "consent", "grant", str(export), "--parent",
+                          "Tom 😀", "--purpose", "x", "--recorded-by", "R")
+    assert granted.returncode == 0, granted.stderr
+    import json
+
+    [record] = json.loads(_run_cp1252(home, tmp_path, "consent", "list", "--json").stdout)
+    assert record["parent"] == "Tom 😀"
+    audit = _run_cp1252(home, tmp_path, "audit", "list", "--json").stdout.decode("utf-8")
+    assert json.loads(audit.splitlines()[0])["detail"]["export_name"] == "chat 😀.txt"

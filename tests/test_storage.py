@@ -133,3 +133,25 @@ def test_without_links_force_still_replaces(tmp_path, monkeypatch):
     target.write_bytes(b"old")
     write_atomic(target, b"new", force=True)
     assert target.read_bytes() == b"new"
+
+
+def test_the_console_script_writes_reports_where_links_fail(run, grant, group_chat, tmp_path):
+    """End to end, with os.link failing in the real process as on a FAT/exFAT stick."""
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(
+        "import errno, os\n"
+        "def _no_link(*args, **kwargs):\n"
+        "    raise PermissionError(errno.EPERM, 'Operation not permitted')\n"
+        "os.link = _no_link\n"
+    )
+    token = grant(group_chat)
+    out = tmp_path / "stick"
+    out.mkdir()
+    args = ("analyse", str(group_chat), "--token", token, "--quiet",
+            "--json", str(out / "report.json"), "--png", str(out / "report.png"))
+    result = run(*args, env={"PYTHONPATH": str(shim)})
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in out.iterdir()) == ["report.json", "report.png"]
+    again = run(*args, env={"PYTHONPATH": str(shim)})
+    assert again.code == 2 and "already exists" in again.err

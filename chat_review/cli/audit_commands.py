@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -35,9 +36,10 @@ def list_command(limit: int | None, as_json: bool) -> None:
 
     with Register.open(settings().home, create=False) as register:
         entries = audit_log.rows(register.conn, limit=limit)
-    if as_json:
-        for entry in entries:
-            click.echo(json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True))
+    if as_json:  # UTF-8 bytes whatever the terminal's encoding: JSON Lines are data
+        lines = [json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True) for e in entries]
+        sys.stdout.buffer.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        sys.stdout.flush()
         return
     if not entries:
         click.echo("The audit log is empty.")
