@@ -16,7 +16,7 @@ Exit codes:
   2  bad input or usage (the message says what to change)
   3  consent refused (no, unknown, forged, revoked or expired consent,
      not the file the consent was recorded for, or another date order
-     than the consent's)
+     than the consent's), or no register or key in the home
   4  the register's audit log or its head does not verify (an entry
      changed, forged or removed, the register rolled back or edited):
      nothing is read or logged until it is restored"""
