@@ -82,6 +82,7 @@ def test_the_wheel_carries_licence_data_and_schemas(built):
     assert "chat_review/data/schemas/report.schema.json" in names
     assert "chat_review/data/schemas/messages.schema.json" in names
     assert "chat_review/data/lexicon.toml" in names
+    assert "chat_review/reports/templates/report.typ" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
     text = zipfile.ZipFile(wheel).read(metadata).decode()
