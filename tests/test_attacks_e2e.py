@@ -65,7 +65,7 @@ def test_truncated_log_is_not_laundered_by_the_next_command(run, grant, group_ch
     left = count_rows(home)
     refused = run("messages", str(group_chat))  # a refusal would log a row, extending the cut
     assert refused.code == 4 and "removed from the end" in refused.err
-    assert run("consent", "revoke", "1", "--reason", "x", "--by", "H").code == 4
+    assert run("consent", "revoke", "1", "--reason", "x", "--by", "H", "--yes").code == 4
     assert count_rows(home) == left  # nothing was appended, nothing re-sealed
     result = run("audit", "verify")
     assert result.code == 4 and "entries 2 to 3 were removed" in result.err
@@ -74,7 +74,7 @@ def test_truncated_log_is_not_laundered_by_the_next_command(run, grant, group_ch
 def test_log_rechained_without_the_key_is_found(run, grant, group_chat, home):
     token = grant(group_chat)
     assert run("messages", str(group_chat), "--token", token).code == 0
-    assert run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "H").code == 0
+    assert run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "H", "--yes").code == 0
     kept = [r for r in rows(home) if r[2] == "consent-granted"]  # the read and revocation go
     statements, prev = ["DELETE FROM audit"], chain.GENESIS
     for new_id, (_, at, event, cid, actor, detail) in enumerate(kept, 1):
@@ -128,7 +128,7 @@ def test_forged_consent_gets_no_token(run, grant, group_chat, home):
 def test_revocation_erased_from_the_table_does_not_revive_the_consent(run, grant, group_chat,
                                                                       home):
     token = grant(group_chat)
-    assert run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "H").code == 0
+    assert run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "H", "--yes").code == 0
     tamper(home, "UPDATE consents SET revoked_at = NULL, revoked_by = NULL, "
                  "revoked_reason = NULL")
     read = run("messages", str(group_chat), "--token", token)
@@ -155,7 +155,7 @@ def test_database_rolled_back_to_an_old_copy_is_found(run, grant, group_chat, ho
     old = tmp_path / "old-copy"
     copy_register(home, old)
     assert run("messages", str(group_chat), "--token", token).code == 0
-    assert run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "H").code == 0
+    assert run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "H", "--yes").code == 0
     put_back(old, home)  # the revocation and the reading vanish from the database
     result = run("audit", "verify")
     assert result.code == 4 and "older copy" in result.err

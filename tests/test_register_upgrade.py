@@ -86,7 +86,7 @@ def test_upgraded_register_keeps_consents_tokens_and_revocations(run, legacy_hom
 
 
 def test_new_entries_after_the_upgrade_are_keyed(run, legacy_home):
-    run("consent", "revoke", "1", "--reason", "case closed", "--by", "Ms Head")
+    run("consent", "revoke", "1", "--reason", "case closed", "--by", "Ms Head", "--yes")
     with Register.open(legacy_home, create=False) as register:
         last = register.conn.execute(
             "SELECT id, at, event, consent_id, actor, detail, prev_hash, hash FROM audit "
