@@ -116,7 +116,7 @@ def test_a_consent_window_leaving_two_writers_does_not_make_a_group_one_to_one(r
                                                                                  tmp_path):
     chat = export(tmp_path, "WhatsApp Chat with Hedgehogs parents.txt", TWO_WRITERS_GROUP)
     paths, args = outputs(tmp_path)
-    token = grant(chat, "--from", "05/09/2026")
+    token = grant(chat, "--from", "05/09/2026", "--date-order", "day-first")
     result = analyse(run, [(chat, token)], "--config", str(settings(tmp_path)), *args)
     found = json.loads(paths["json"].read_text())["findings"]
     assert found["sources"][0]["chat_type"] == "unknown"
