@@ -86,7 +86,8 @@ class Client:
 def _start(home: Path) -> tuple[subprocess.Popen, str]:
     script = Path(sys.executable).with_name("chat-review")
     proc = subprocess.Popen([str(script), "--home", str(home), "ui", "--no-browser",
-                             "--reviewer", "bench"], stdout=subprocess.PIPE, text=True)
+                             "--reviewer", "bench"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
     while line := proc.stdout.readline():
         if line.startswith("http://"):
             return proc, line.strip()
