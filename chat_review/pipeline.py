@@ -84,6 +84,7 @@ def analyse_opened(
     staff_name: str | None = None,
     chat_types: dict[int, str] | None = None,
     log_options: dict[str, Any] | None = None,
+    stated_by: str | None = None,
 ) -> Review:
     """Analyse gated chats with the school's settings, pseudonymise if asked, and log the run.
 
@@ -109,6 +110,7 @@ def analyse_opened(
         options={"excerpts": excerpts, "pseudonymised": pseudonymise,
                  "staff_view": staff_name is not None, "config": config.source,
                  **(log_options or {})},
+        stated_by=stated_by,
     )
     return Review(findings, ctx)
 

@@ -75,10 +75,11 @@ def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, confi
         raise ChatReviewError(f"'{options.staff_name}' is not in the staff roster; "
                               "add them on the settings page.")
     with _DRAWING:
-        opened = open_chats(home, [(source, token)], command="ui analyse")
+        opened = open_chats(home, [(source, token)], command="ui analyse",
+                            stated_by=options.reviewer)
         review = analyse_opened(
             home, opened, config, excerpts=options.excerpts, pseudonymise=options.pseudonymise,
-            staff_name=options.staff_name,
+            staff_name=options.staff_name, stated_by=options.reviewer,
             log_options={"command": "ui analyse", "reviewer": options.reviewer,
                          "view": options.view},
         )
@@ -91,7 +92,7 @@ def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, confi
         home, [consent_id],
         [(kind, folder / f"analysis-{entry}{suffix}.{kind}", rendered[kind])
          for kind in KINDS if kind in rendered],
-        command="ui analyse", force=False, inputs=[],
+        command="ui analyse", force=False, inputs=[], stated_by=options.reviewer,
     )
     return entry
 
