@@ -29,8 +29,8 @@ test-newest: $(STAMP) $(CHROMIUM)
 
 LOW_VENV := .venv-lowest
 # test_web_browser/test_web_security are left out: at the web floors (uvicorn 0.30,
-# starlette 0.40) a SIGTERM stop prints an asyncio traceback and the reviewer name is not
-# recorded; raise those floors, then add them back.
+# starlette 0.40) a SIGTERM stop printed an asyncio traceback; check them at the floors (raise
+# a floor if needed), then add them back.
 LOWEST_TESTS ?= tests/test_cli_analyse.py tests/test_cli_messages.py tests/test_cli_messages_formats.py \
 	tests/test_cli_findings.py tests/test_cli_consent.py tests/test_cli_config.py \
 	tests/test_cli_errors.py tests/test_cli_tokens.py tests/test_cli_confirm_and_json.py \
