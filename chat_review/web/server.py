@@ -48,15 +48,32 @@ def serve(home: Path, *, port: int | None = None, open_browser: bool = True,
     url = f"http://{HOST}:{actual}/start?key={app.sessions.key}"
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             server_header=False, timeout_graceful_shutdown=5)
-    server = uvicorn.Server(config)
+
+    def announce() -> None:
+        if open_browser:
+            webbrowser.open(url)
+        print(f"chat-review is open for this computer only, with the register in {home}.",
+              file=out)
+        print("Stop it with Ctrl-C. The address works once (it signs this browser in):", file=out)
+        print(url, file=out, flush=True)
+
+    class AnnouncingServer(uvicorn.Server):
+        """Prints the address only once uvicorn serves and handles Ctrl-C itself.
+
+        Printed earlier, a Ctrl-C sent as soon as the address appears (a script, a test, an
+        impatient person) could land while the event loop is still starting, outside
+        uvicorn's signal handling.
+        """
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                announce()
+
+    server = AnnouncingServer(config)
     # uvicorn re-raises the signal that stopped it once it has shut down; for SIGTERM that
     # would end the process at once, so treat it as Ctrl-C: a clean stop, exit 0.
     signal.signal(signal.SIGTERM, _interrupt)
-    if open_browser:
-        webbrowser.open(url)
-    print(f"chat-review is open for this computer only, with the register in {home}.", file=out)
-    print("Stop it with Ctrl-C. The address works once (it signs this browser in):", file=out)
-    print(url, file=out, flush=True)
     try:
         server.run(sockets=[sock])
     finally:
