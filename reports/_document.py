@@ -177,7 +177,7 @@ def sender_blocks(findings: Findings) -> list[Block]:
           "counted."),
         table(["Sender", "Role", "Messages", "Out of hours", "Late evening", "Active days",
                "Busiest day", "First – last message"],
-              [2.4, 1, 1.2, 1.5, 1, 0.9, 1.8, 2.6], "llrrrrll", rows, shade),
+              [2.4, 1, 1.2, 1.5, 1.35, 0.9, 1.8, 2.25], "llrrrrll", rows, shade),
     ]
 
 
@@ -224,7 +224,7 @@ def burst_blocks(findings: Findings, title: str = "Bursts of messages") -> list[
         *more(min(len(ranked), MAX_BURST_ROWS), len(ranked), "senders with bursts"),
         table(["Sender", "Bursts", "Out of hours", "Late evening", "To / about staff",
                "First – last",
-               "Longest"], [2.2, 0.9, 1, 1, 0.9, 2, 3.6], "lrrrrll", rows),
+               "Longest"], [2.2, 0.9, 1.1, 1.35, 0.9, 2, 3.15], "lrrrrll", rows),
     ]
     return blocks
 

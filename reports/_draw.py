@@ -76,10 +76,28 @@ def style() -> Iterator[None]:
 # --------------------------------------------------------------------------- charts
 
 
+class _UKDateFormatter(mdates.ConciseDateFormatter):
+    """Tick labels in the report's one date style: "5 Sep", never "05 Sep".
+
+    strftime's "%-d" (no leading zero) does not exist on Windows, so the zero is dropped
+    from the formatted label instead.
+    """
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return [_day_without_zero(label) for label in super().format_ticks(values)]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return _day_without_zero(super().__call__(x, pos))
+
+
+def _day_without_zero(label: str) -> str:
+    return label[1:] if len(label) > 1 and label[0] == "0" and label[1].isdigit() else label
+
+
 def _date_axis(ax: Any) -> None:
-    """At most ~9 date ticks, every one readable on its own ("05 Sep", "Oct 2024")."""
+    """At most ~9 date ticks, every one readable on its own ("5 Sep", "Oct 2024")."""
     locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
-    formatter = mdates.ConciseDateFormatter(
+    formatter = _UKDateFormatter(
         locator,
         formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S"],
         zero_formats=["%Y", "%b %Y", "%d %b", "%d %b", "%H:%M", "%H:%M"],

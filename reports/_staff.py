@@ -206,7 +206,7 @@ def contact_blocks(findings: Findings, sd: StaffData) -> list[doc.Block]:
               "method section."),
         *doc.more(min(len(sd.contacts), doc.MAX_SENDER_ROWS), len(sd.contacts), "parents"),
         doc.table(["Parent", "How", "Contacts", "Out of hours", "Late evening", "Days",
-                   "Busiest day", "Chats"], [2.4, 1.6, 1, 1.4, 1, 0.8, 1.8, 0.8], "llrrrrll",
+                   "Busiest day", "Chats"], [2.4, 1.6, 1, 1.4, 1.35, 0.8, 1.5, 0.8], "llrrrrll",
                   rows),
     ]
 
