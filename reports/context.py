@@ -42,7 +42,7 @@ class ReportContext:
     recorded_by, recorded_at, expires_at, window_from, window_to, evidence (ISO strings or None).
     audit_entry: the audit row of this run (id, hash, at) or None.
     excerpts: print message excerpts in the PDF (off by default: data minimisation).
-    staff_focus: render the staff view for this staff member instead of the incident summary.
+    staff_focus: render the staff view for this staff member instead of the chat review summary.
     pseudonymised: names were replaced (the report says so).
     """
 

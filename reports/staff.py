@@ -3,7 +3,7 @@
 Built from `findings.staff_contact` (per sender and staff: by_day, by_hour, out_of_hours) and
 the bursts sent to them (`Burst.to_staff`) or naming them (`Burst.about_staff`); the CLI
 passes findings already filtered to that person (`analyse(staff=...)`). Same page size,
-palette, footer and provenance as the incident summary; the PDF adds a per-parent table, the
+palette, footer and provenance as the chat review summary; the PDF adds a per-parent table, the
 bursts and the method page. Reached directly, or through `ctx.staff_focus` in `render_png` /
 `render_pdf`.
 """
