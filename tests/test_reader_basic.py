@@ -57,3 +57,14 @@ def test_column_dtypes_match_contract() -> None:
     assert m["edited"].dtype == bool
     assert m["attachment"].dtype == "string"
     assert m["line"].dtype == "int64"
+
+
+def test_an_edited_ios_message_ending_in_a_bracket_is_text_not_an_attachment() -> None:
+    chat = parse(
+        "[31/12/2024, 23:59:01] Alice Smith: see <the note> \u200e<This message was edited>\n"
+        "[31/12/2024, 23:59:30] Bob: \u200e<attached: 00000012-PHOTO-2024-12-31.jpg>\n"
+    )
+    m = chat.messages
+    assert list(m["kind"]) == ["text", "media"]
+    assert bool(m["edited"].iat[0]) and not bool(m["edited"].iat[1])
+    assert m["text"].iat[0] == "see <the note>"

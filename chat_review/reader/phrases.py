@@ -348,6 +348,11 @@ def scan_spans(
         maybe |= hit_t
     for i in np.flatnonzero(maybe & ~media).tolist():
         s, e = int(starts[i]), int(first_line_ends[i])
+        # a line that ends with an 'edited' marker ("... <This message was edited>") is a text
+        # message: its final ">" would otherwise try every "<attached: {file}>" form, each a
+        # slow lazy match (a tenth of the reader's time on realistic iPhone chats)
+        if any(buf.endswith(marker, s, e) for marker in book.edited):
+            continue
         tried = by_tail.get(int(tail[i]), []) + [f for t, f in short if short_hit[t][i]]
         found, name = _first_match(tuple(tried), buf, s, e)
         if found:
