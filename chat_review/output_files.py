@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from chat_review.consent.durable import fsync_dir
+
 from .errors import OutputError
 
 PARTIAL_GRACE_SECONDS = 5
@@ -93,7 +95,7 @@ def write_atomic(
             if before_rename is not None:
                 before_rename(digest.hexdigest())
             _move_into_place(tmp, path, force=force)
-        _fsync_dir(parent)
+        fsync_dir(parent)
     except OSError as exc:
         raise OutputError(f"Cannot write {path} ({exc.strerror}); check the folder.") from exc
     finally:
@@ -165,12 +167,3 @@ def sweep_partials(folder: Path) -> list[Path]:
         finally:
             os.close(fd)
     return removed
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .chain import GENESIS, macs_equal
+from .durable import fsync_dir
 
 HEAD_FILE = "register.head"
 _MAGIC = "crh1"
@@ -88,12 +89,7 @@ def write_head(home: Path, key: bytes, head: Head) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(home, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    fsync_dir(home)
 
 
 @contextlib.contextmanager
