@@ -231,10 +231,10 @@ def phases(a: dict) -> dict:
     out.write_bytes(render_json(findings, ctx))
     p.mark("render + write JSON")
     if a.get("draw"):
-        import matplotlib.backends.backend_agg  # noqa: F401 - imported lazily by the renderers
-
         from chat_review import reports
-        p.mark("import matplotlib + report drawing")
+        from chat_review.reports import _charts, _typst  # noqa: F401 - imported lazily
+
+        p.mark("import report drawing (SVG charts, Typst)")
         reports.render_outputs(findings, ctx, ["png", "pdf"])
         p.mark("render PNG + PDF")
     return {"phases": p.rows, "peak_mib": rss_peak()}

@@ -1,8 +1,9 @@
 """Rendering findings into PNG, PDF, JSON and a terminal summary.
 
 `reports` draws what analysis decided; it never parses exports or judges messages. Importing
-this package does not import matplotlib (the CLI starts fast); the renderers import it lazily
-and always use the non-interactive Agg backend.
+this package imports no renderer (the CLI starts fast); the renderers import what they need
+lazily. None imports matplotlib: the charts are plain SVG (`_plot`), and matplotlib is
+installed only for its DejaVu fonts (`_typst.font_dir`).
 
 Public API (every renderer returns bytes, or str for the terminal summary; the caller writes
 files atomically and audits them):

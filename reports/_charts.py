@@ -1,41 +1,56 @@
-"""The report's charts as SVG for the PDF, each with the alt text a screen reader speaks.
-
-Drawn by the same functions as the PNG summary (`_draw`), so both show the same picture.
+"""The report's charts as SVG for the PDF and the PNG summary, each with the alt text a
+screen reader speaks. Drawn by `_plot` (plain SVG, no plotting library).
 """
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
-
-from matplotlib.figure import Figure
 
 from chat_review.analysis.findings import Findings
 
 from . import _common as c
-from . import _draw as d
+from . import _plot as p
 from . import _words as w
 
-WIDTH_IN = 7.0  # drawn at about the text width of an A4 page with the template's margins
-TEXT_WIDTH_MM = 176.0
-
-
-def svg(fig: Figure) -> str:
-    buf = io.BytesIO()
-    # No date and a fixed hash salt (RC): the same findings give the same SVG.
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    return buf.getvalue().decode("utf-8")
+TEXT_WIDTH_MM = 176.0  # the charts are drawn at the text width of the A4 page (`_plot.WIDTH`)
 
 
 def height_mm(svg_text: str) -> float:
-    """The chart's height on the page at the text width (its SVG is WIDTH_IN wide)."""
+    """The chart's height on the page at the text width."""
     m = re.search(r'height="([\d.]+)pt"', svg_text[:2000])
-    return float(m.group(1)) / 72 * 25.4 * TEXT_WIDTH_MM / (WIDTH_IN * 25.4) if m else 60.0
+    return float(m.group(1)) * TEXT_WIDTH_MM / p.WIDTH if m else 60.0
 
 
-def _figure(height_in: float) -> Figure:
-    return Figure(figsize=(WIDTH_IN, height_in), dpi=100, facecolor="white")
+def safe(text: str) -> str:
+    """Text the page font can draw: an emoji the font lacks becomes its name
+    ("[grinning face]"), other missing characters their code point ("[U+738B]"), joiners
+    vanish (as in the PDF), so a chart never shows an empty box."""
+    from ._typst import printable
+
+    return printable(str(text))
+
+
+def timeline(findings: Findings) -> str:
+    """Stacked in-hours / out-of-hours bars, daily, or weekly for a long period."""
+    frame, ylabel, width = c.timeline_bins(findings.daily)
+    starts = [d.date() for d in frame.index]
+    return p.time_bars(starts, width, [
+        ("in-hours", c.IN_HOURS, "In working hours", frame["in_hours"].tolist()),
+        ("out-of-hours", c.OUT_HOURS, "Out of working hours", frame["out_of_hours"].tolist()),
+    ], ylabel)
+
+
+def heatmap(findings: Findings) -> str:
+    m = findings.weekday_hour.reindex(index=range(7), columns=range(24), fill_value=0)
+    return p.heatmap(m.to_numpy().tolist(), c.working_hours(findings.calendar),
+                     holiday_total(findings))
+
+
+def sender_bars(findings: Findings) -> str:
+    rows = [(safe(r[0]), r[1], r[2]) for r in c.top_out_of_hours(findings.senders, 10)]
+    return p.bar_chart(rows, "Messages (out of hours in vermillion, in working hours blue)",
+                       "#222222")
 
 
 def timeline_alt(findings: Findings) -> str:
@@ -73,22 +88,12 @@ def senders_alt(findings: Findings) -> str:
 
 def incident_charts(findings: Findings) -> dict[str, tuple[str, str, str]]:
     """{input name: (svg, caption, alt text)} for the charts page."""
-    out: dict[str, tuple[str, str, str]] = {}
-    with d.style():
-        fig = _figure(2.05)
-        d.timeline(fig, [0.085, 0.17, 0.9, 0.66], findings, title=None)
-        out["chart-timeline"] = (svg(fig), "Messages over time", timeline_alt(findings))
-        fig = _figure(2.2)
-        d.heatmap(fig, [0.07, 0.17, 0.92, 0.72], findings.weekday_hour, findings.calendar,
-                  title=None, holiday_messages=holiday_total(findings))
-        out["chart-heatmap"] = (svg(fig), "When messages were sent", heatmap_alt(findings))
-        n = len(c.top_out_of_hours(findings.senders, 10))
-        h = 0.75 + 0.15 * n
-        fig = _figure(h)
-        d.sender_bars(fig, [0.3, 0.45 / h, 0.62, 1 - 0.72 / h], findings, title=None)
-        out["chart-senders"] = (svg(fig), "Out-of-hours messages per sender (top ten)",
-                                senders_alt(findings))
-    return out
+    return {
+        "chart-timeline": (timeline(findings), "Messages over time", timeline_alt(findings)),
+        "chart-heatmap": (heatmap(findings), "When messages were sent", heatmap_alt(findings)),
+        "chart-senders": (sender_bars(findings), "Out-of-hours messages per sender (top ten)",
+                          senders_alt(findings)),
+    }
 
 
 def holiday_total(findings: Findings) -> int:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
 import pandas as pd
-from matplotlib import ticker
 
 from chat_review.analysis.findings import Burst, Findings, StaffContact
 
-from . import _charts
+from . import _charts, _plot
 from . import _common as c
 from . import _document as doc
-from . import _draw as d
 from . import _words as w
 from .context import ReportContext
 
@@ -107,78 +103,54 @@ def _period(findings: Findings, sd: StaffData) -> tuple[pd.Timestamp, pd.Timesta
     return pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
 
 
-def _legend(ax: object) -> None:
-    ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncol=3, frameon=False,  # type: ignore[attr-defined]
-              fontsize=7, handlelength=1.2, borderaxespad=0.2)
-
-
 def subject(ctx: ReportContext, staff: str) -> str:
     """The staff view's PDF subject."""
     return f"Out-of-hours contact with {staff} under consent {ctx.consent_label}"
 
 
-def over_time(ax: Any, findings: Findings, sd: StaffData, title: bool = True) -> None:
-    """Contacts per day (or week), stacked by parent."""
+def over_time(findings: Findings, sd: StaffData) -> str:
+    """Contacts per day (or week), stacked by parent (the top five, then "Other")."""
     groups = _groups(sd)
     colours = PARENT_COLOURS[: len(groups)]  # the sixth, grey, is the "Other" group's
     frame, ylabel, width = _by_day(sd, _period(findings, sd))
-    x = d.mdates.date2num(frame.index.to_pydatetime()) + width / 2
-    bottom = np.zeros(len(frame))
-    for (label, _), colour in zip(groups, colours, strict=True):
-        d.bars(ax, x, frame[label].to_numpy(float), width * 0.85, colour, d.safe(label),
-               bottom=bottom)
-        bottom += frame[label].to_numpy()
-    if len(x):
-        ax.set_xlim(x.min() - width, x.max() + width)
-    d._date_axis(ax)
-    ax.set_ylabel(ylabel)
-    ax.yaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
-    ax.grid(axis="y", color="#E5E5E5", lw=0.6)
-    ax.set_axisbelow(True)
-    if title:
-        ax.set_title("Contacts over time", loc="left")
-    _legend(ax)
+    series = [(f"parent-{i}", colour, _charts.safe(label), frame[label].tolist())
+              for i, ((label, _), colour) in enumerate(zip(groups, colours, strict=True))]
+    return _plot.time_bars([d.date() for d in frame.index], width, series, ylabel)
 
 
-def by_hour(ax: Any, findings: Findings, sd: StaffData, title: bool = True) -> None:
-    """Contacts by hour of day, each bar split by the calendar itself: in the in-hours blue
-    what was sent in working hours, in the out-of-hours vermillion what was not (a Saturday or
-    half-term 10:00 is out of hours; `StaffContact.by_hour_out_of_hours`)."""
-    def total(attr: str) -> np.ndarray:
-        rows = [np.asarray(getattr(xx, attr)[:24], float) for xx in sd.contacts]
-        return np.sum(rows, axis=0) if rows else np.zeros(24)
-
-    hours, out = total("by_hour"), total("by_hour_out_of_hours")
-    ax.bar(np.arange(24), hours - out, color=c.IN_HOURS, width=0.8, lw=0,
-           label="In working hours")
-    ax.bar(np.arange(24), out, bottom=hours - out, color=c.OUT_HOURS, width=0.8, lw=0,
-           label="Out of working hours")
-    ax.set_xticks(range(24), [f"{h:02d}" for h in range(24)])
-    ax.set_xlim(-0.6, 23.6)
-    ax.yaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: c.fmt_int(v)))
-    ax.set_ylabel("Contacts (all days)")
-    ax.set_xlabel("Hour of day (phone's clock); weekends and holidays are out of hours at "
-                  "every hour")
-    if title:
-        ax.set_title("Contacts by hour of day", loc="left")
-    _legend(ax)
+def hour_totals(sd: StaffData) -> tuple[list[int], list[int]]:
+    """Contacts per hour of day in working hours and out of them, split by the calendar
+    itself: a Saturday or half-term 10:00 is out of hours
+    (`StaffContact.by_hour_out_of_hours`)."""
+    hours, out = [0] * 24, [0] * 24
+    for x in sd.contacts:
+        for h in range(24):
+            hours[h] += x.by_hour[h] if h < len(x.by_hour) else 0
+            ooh = x.by_hour_out_of_hours
+            out[h] += ooh[h] if ooh is not None and h < len(ooh) else 0
+    return [a - b for a, b in zip(hours, out, strict=True)], out
 
 
-def per_parent(ax: Any, sd: StaffData) -> None:
+def by_hour(sd: StaffData) -> str:
+    """Contacts by hour of day, each bar split into in and out of working hours."""
+    inside, outside = hour_totals(sd)
+    return _plot.hour_bars(inside, outside, "Contacts (all days)",
+                           "Hour of day (phone's clock); weekends and holidays are out of "
+                           "hours at every hour")
+
+
+def per_parent(sd: StaffData) -> str:
     per: dict[str, list[int]] = {}
     for xx in sd.contacts:
         tot = per.setdefault(xx.sender, [0, 0])
         tot[0] += xx.out_of_hours
         tot[1] += xx.contacts
     ranked = sorted(per.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
-    rows = [(c.truncate(k, 30), v[0], v[1]) for k, v in ranked[:10]]
+    rows = [(_charts.safe(c.truncate(k, 30)), v[0], v[1]) for k, v in ranked[:10]]
     if len(ranked) > 10:
         rows.append((f"Other ({len(ranked) - 10} parents)", sum(v[0] for _, v in ranked[10:]),
                      sum(v[1] for _, v in ranked[10:])))
-    d.out_of_hours_bars(ax, rows)
-    ax.set_xlabel("Contacts")
-    _legend(ax)
+    return _plot.bar_chart(rows, "Contacts", "#000000")
 
 
 def contact_blocks(findings: Findings, sd: StaffData) -> list[doc.Block]:
@@ -295,26 +267,19 @@ def staff_charts(findings: Findings, staff: str) -> dict[str, tuple[str, str, st
     sd = staff_data(findings, staff)
     if not sd.contacts:
         return {}
-    out: dict[str, tuple[str, str, str]] = {}
-    with d.style():
-        fig = _charts._figure(2.05)
-        over_time(fig.add_axes([0.085, 0.17, 0.9, 0.66]), findings, sd, title=False)
-        parents = ", ".join(label for label, _ in _groups(sd))
-        out["chart-over-time"] = (_charts.svg(fig), "Contacts over time",
-                                  f"Bar chart of contacts with {staff} over time, stacked by "
-                                  f"parent ({parents}).")
-        fig = _charts._figure(2.2)
-        by_hour(fig.add_axes([0.085, 0.24, 0.9, 0.6]), findings, sd, title=False)
-        hours = np.sum([np.asarray(x.by_hour[:24], int) for x in sd.contacts], axis=0)
-        out["chart-by-hour"] = (_charts.svg(fig), "Contacts by hour of day",
-                                f"Bar chart of contacts with {staff} by hour of day; the "
-                                f"busiest hour is {int(hours.argmax()):02d}:00 with "
-                                f"{w.plural(int(hours.max()), 'contact')}.")
-        n = min(len(sd.parents), 11)
-        h = 0.75 + 0.15 * n
-        fig = _charts._figure(h)
-        per_parent(fig.add_axes([0.3, 0.45 / h, 0.62, 1 - 0.72 / h]), sd)
-        out["chart-per-parent"] = (_charts.svg(fig), "Out-of-hours contacts per parent",
-                                   f"Bar chart of out-of-hours contacts with {staff} per "
-                                   "parent, most first; the table gives the numbers.")
-    return out
+    parents = ", ".join(label for label, _ in _groups(sd))
+    inside, outside = hour_totals(sd)
+    hours = [a + b for a, b in zip(inside, outside, strict=True)]
+    busiest = max(range(24), key=lambda h: (hours[h], -h))
+    return {
+        "chart-over-time": (over_time(findings, sd), "Contacts over time",
+                            f"Bar chart of contacts with {staff} over time, stacked by "
+                            f"parent ({parents})."),
+        "chart-by-hour": (by_hour(sd), "Contacts by hour of day",
+                          f"Bar chart of contacts with {staff} by hour of day; the busiest "
+                          f"hour is {busiest:02d}:00 with "
+                          f"{w.plural(hours[busiest], 'contact')}."),
+        "chart-per-parent": (per_parent(sd), "Out-of-hours contacts per parent",
+                             f"Bar chart of out-of-hours contacts with {staff} per parent, "
+                             "most first; the table gives the numbers."),
+    }

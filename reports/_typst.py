@@ -3,12 +3,15 @@
 The words come from `_document` as JSON, the layout from `templates/report.typ`, the charts
 as SVG. Fonts: only the ones that ship inside pip packages (matplotlib's DejaVu Sans for text,
 Typst's own DejaVu Sans Mono), never the machine's, so every machine gives the same bytes.
+matplotlib is a dependency only as the source of those DejaVu files: nothing imports it (the
+folder is found with `importlib.util.find_spec`, the character map read by `_font`).
 Characters those fonts cannot draw (emoji, Chinese/Japanese/Korean script) are replaced by a
 readable placeholder such as "[grinning face]" or "[U+738B]", never an empty box.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import unicodedata
 from datetime import UTC, datetime
@@ -22,17 +25,19 @@ TEMPLATE = "report.typ"
 
 @lru_cache(maxsize=1)
 def font_dir() -> str:
-    """matplotlib's bundled TrueType folder (DejaVu Sans and friends)."""
-    import matplotlib
-
-    return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+    """matplotlib's bundled TrueType folder (DejaVu Sans and friends), found without importing
+    matplotlib (its import costs about a quarter of a second)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("matplotlib (the source of the report's DejaVu fonts) is not installed")
+    return str(Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf")
 
 
 @lru_cache(maxsize=1)
 def _covered() -> frozenset[int]:
-    from matplotlib.ft2font import FT2Font
+    from ._font import dejavu
 
-    return frozenset(FT2Font(str(Path(font_dir()) / "DejaVuSans.ttf")).get_charmap())
+    return frozenset(dejavu().cmap)
 
 
 def _placeholder(ch: str) -> str:

@@ -258,10 +258,10 @@ def test_template_text_colours_contrast_with_every_background(text):
 
 
 def test_heatmap_numbers_contrast_with_their_cell_at_every_shade():
-    from chat_review.reports import _draw as d
+    from chat_review.reports import _plot as p
     from chat_review.reports._common import contrast, luminance
 
     for i in range(101):
-        cell = d.HEAT_CMAP(i / 100)
-        ratio = contrast(luminance(d.label_colour(cell)), luminance(cell))
+        cell = p.heat_colour(i / 100)
+        ratio = contrast(luminance(p.label_colour(cell)), luminance(cell))
         assert ratio >= 4.5, f"shade {i}%: {ratio:.1f}"

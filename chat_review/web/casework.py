@@ -24,7 +24,10 @@ REPORTS_DIR = "reports"
 KINDS = ("png", "pdf", "json", "csv")
 MEDIA_TYPES = {"png": "image/png", "pdf": "application/pdf",
                "json": "application/json", "csv": "text/csv; charset=utf-8"}
-_DRAWING = threading.Lock()  # matplotlib keeps global state: one analysis draws at a time
+# One analysis at a time. The charts no longer need it (plain SVG: no matplotlib global state),
+# but an analysis of a big chat takes a whole core and hundreds of MB (701 MiB at a million
+# messages, bench/results.md): on a school PC two at once would only slow both.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass
@@ -74,7 +77,7 @@ def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, confi
     if options.staff_name and config.staff_for_sender(options.staff_name) is None:
         raise ChatReviewError(f"'{options.staff_name}' is not in the staff roster; "
                               "add them on the settings page.")
-    with _DRAWING:
+    with _ONE_AT_A_TIME:
         opened = open_chats(home, [(source, token)], command="ui analyse",
                             stated_by=options.reviewer)
         review = analyse_opened(
