@@ -182,12 +182,20 @@ def test_long_names_are_shortened_and_the_labels_fit_the_chart():
     assert _plot.TICK >= 7 and _plot.VALUE >= 7
 
 
-def test_staff_charts_split_by_parent_and_by_hour(findings):
+def test_staff_charts_show_the_one_saturday_mention_as_out_of_hours(findings):
+    # Tom names Mrs Okafor on Saturday 5 Sep at 10:00: a working hour, but not a working day
     charts = _staff.staff_charts(findings, "Adaeze Okafor")
     assert list(charts) == ["chart-over-time", "chart-by-hour", "chart-per-parent"]
-    for svg, _caption, alt in charts.values():
-        parse(svg)
-        assert alt
+    over_time, by_hour, per_parent = (parse(svg) for svg, _cap, _alt in charts.values())
+    assert len(bars(over_time, "parent-0")) == 1
+    assert texts(over_time, "legend") == ["Tom Aldridge"]
+    assert not bars(by_hour, "in-hours") and len(bars(by_hour, "out-of-hours")) == 1
+    [(x, _h)] = bars(by_hour, "out-of-hours")
+    ten = next(t for t in by_hour.findall("s:g[@id='x-axis']/s:text", NS) if t.text == "10")
+    assert float(ten.get("x")) == pytest.approx(x + float(by_hour.find(
+        "s:g[@id='out-of-hours']/s:rect", NS).get("width")) / 2, abs=0.02)
+    assert texts(per_parent, "labels") == ["Tom Aldridge", "1 of 1 (100%)"]
+    assert "busiest hour is 10:00 with 1 contact" in charts["chart-by-hour"][2]
 
 
 def test_charts_are_byte_identical_across_runs(findings):
