@@ -236,14 +236,14 @@ def hour_bars(inside: Sequence[float], outside: Sequence[float], y_label: str,
 def bar_chart(rows: Sequence[tuple[str, int, int]], x_label: str, value_fill: str) -> str:
     """Horizontal out-of-hours bars per person (`hbars`) with legend and axis title; the
     names' column is as wide as the widest name."""
-    pitch = 13.0
-    height = 22 + pitch * max(len(rows), 1) + 34
-    svg = Svg(WIDTH, height)
+    pitch = 11.0
+    svg = Svg(WIDTH, 0)  # as tall as the rows need, set below
     left = 4 + max((text_width(r[0], TICK) for r in rows), default=0) + 6
     top = 4 + legend(svg, [(c.IN_HOURS, "In working hours"),
                            (c.OUT_HOURS, "Out of working hours")], WIDTH - 2, 1, WIDTH - left)
     frame = hbars(svg, rows, left, top + 4, WIDTH - 4, pitch, value_fill)
-    svg.text((frame.left + frame.right) / 2, frame.bottom + 25, x_label, LABEL, "middle")
+    svg.text((frame.left + frame.right) / 2, frame.bottom + 24, x_label, LABEL, "middle")
+    svg.height = frame.bottom + 29
     return svg.render()
 
 
