@@ -198,6 +198,18 @@ def test_staff_charts_show_the_one_saturday_mention_as_out_of_hours(findings):
     assert "busiest hour is 10:00 with 1 contact" in charts["chart-by-hour"][2]
 
 
+def test_every_chart_is_drawn_at_the_page_width_with_text_of_at_least_7_pt(findings):
+    charts = {**_charts.incident_charts(findings),
+              **_staff.staff_charts(findings, "Adaeze Okafor")}
+    for name, (svg, _caption, _alt) in charts.items():
+        root = parse(svg)
+        assert root.get("width") == f"{_svg.num(176 / 25.4 * 72)}pt", name  # 176 mm
+        sizes = {float(t.get("font-size")) for t in root.findall(".//s:text", NS)}
+        assert sizes and min(sizes) >= 7, name
+        assert _charts.height_mm(svg) == pytest.approx(float(root.get("height")[:-2]) / 72
+                                                       * 25.4, abs=0.01)
+
+
 def test_charts_are_byte_identical_across_runs(findings):
     first = _charts.incident_charts(findings)
     assert _charts.incident_charts(findings) == first
