@@ -105,26 +105,28 @@ def count_axis_width(ticks: Sequence[int]) -> float:
 
 
 def y_axis(svg: Svg, frame: Frame, ticks: Sequence[int]) -> None:
-    """Grid lines and count labels up the left side, and the axis line itself."""
+    """Grid lines (under the bars drawn next) and count labels up the left side."""
     svg.open("y-axis")
     for v in ticks:
         y = frame.y(v)
         if v:
             svg.line(frame.left, y, frame.right, y, GRID)
         svg.text(frame.left - 3.5, y + MIDDLE * TICK, c.fmt_int(v), TICK, "end")
-    svg.line(frame.left, frame.top, frame.left, frame.bottom, AXIS, 0.8)
-    svg.line(frame.left, frame.bottom, frame.right, frame.bottom, AXIS, 0.8)
     svg.close()
 
 
-def x_labels(svg: Svg, frame: Frame, ticks: Sequence[tuple[float, str]],
-             marks: bool = True) -> None:
-    """Labels under the plot at data positions (with a short tick mark each)."""
+def axis_lines(svg: Svg, frame: Frame) -> None:
+    """The left and bottom axis lines, drawn after the bars so no bar covers them."""
+    svg.line(frame.left, frame.top, frame.left, frame.bottom, AXIS, 0.8)
+    svg.line(frame.left, frame.bottom, frame.right, frame.bottom, AXIS, 0.8)
+
+
+def x_labels(svg: Svg, frame: Frame, ticks: Sequence[tuple[float, str]]) -> None:
+    """Labels under the plot at data positions, with a short tick mark each."""
     svg.open("x-axis")
     for v, label in ticks:
         x = frame.x(v)
-        if marks:
-            svg.line(x, frame.bottom, x, frame.bottom + 3, AXIS, 0.8)
+        svg.line(x, frame.bottom, x, frame.bottom + 3, AXIS, 0.8)
         # a label under the first or last bar may not run off the chart's edge
         half = text_width(label, TICK) / 2
         svg.text(min(max(x, half + 1), svg.width - half - 1), frame.bottom + 4 + TICK, label,
@@ -185,8 +187,7 @@ def hbars(svg: Svg, rows: Sequence[tuple[str, int, int]], left: float, top: floa
         svg.text(frame.x(n) + 3, top + pitch * (i + 0.5) + MIDDLE * VALUE, value, VALUE,
                  fill=value_fill)
     svg.close()
-    svg.line(left, frame.top, left, frame.bottom, AXIS, 0.8)
-    svg.line(left, frame.bottom, right, frame.bottom, AXIS, 0.8)
+    axis_lines(svg, frame)
     x_labels(svg, frame, [(v, c.fmt_int(v)) for v in ticks])
     return frame
 
@@ -210,6 +211,7 @@ def time_bars(starts: Sequence[date], width: int, series: Sequence[tuple[str, st
     xs = [(d - first).days + width / 2 for d in starts]
     columns(svg, frame, xs, width * (0.85 if width > 1 else 0.9),
             [(name, colour, values) for name, colour, _label, values in series])
+    axis_lines(svg, frame)
     date_axis(svg, frame, first, days)
     return svg.render()
 
@@ -228,6 +230,7 @@ def hour_bars(inside: Sequence[float], outside: Sequence[float], y_label: str,
     y_axis(svg, frame, ticks)
     columns(svg, frame, list(range(24)), 0.8, [("in-hours", c.IN_HOURS, inside),
                                                 ("out-of-hours", c.OUT_HOURS, outside)])
+    axis_lines(svg, frame)
     x_labels(svg, frame, [(h, f"{h:02d}") for h in range(24)])
     svg.text((frame.left + frame.right) / 2, height - 4, x_label, LABEL, "middle")
     return svg.render()
