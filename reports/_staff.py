@@ -16,7 +16,10 @@ from . import _words as w
 from .context import ReportContext
 
 # Parents get colours that are not the in-hours blue or out-of-hours vermillion.
-PARENT_COLOURS = [c.ACCENT, c.SKY, c.GREEN, c.PINK, c.YELLOW, "#999999"]
+# Okabe-Ito, the two colours the other charts give a meaning (in-hours blue, out-of-hours
+# vermillion) left out, and the ones nearest them (sky, orange) last: the first parents, the
+# ones most charts show, get green and purple, which no reader takes for "out of hours".
+PARENT_COLOURS = [c.GREEN, c.PINK, c.YELLOW, c.SKY, c.ACCENT, "#999999"]
 TOP_PARENTS = 5
 
 
