@@ -1,7 +1,7 @@
 """The report's sentences: one date style, plurals, headlines and definitions (plain Python).
 
 Every renderer (PDF, PNG, terminal) takes its words from here, so the numbers, the date style
-and the definitions read the same wherever a reviewer looks. No matplotlib, no Typst.
+and the definitions read the same wherever a reviewer looks. No charts, no Typst.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage; 3 consent refused, or no
 register or key in the home; 4 the register's audit log or head does not verify.
-Heavy libraries (pandas, matplotlib) are imported only by the commands that need them.
+Heavy libraries (pandas, numpy, Typst) are imported only by the commands that need them.
 """
 
 from __future__ import annotations
