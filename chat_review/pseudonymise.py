@@ -37,7 +37,9 @@ __all__ = ["LIMITS", "WITHHELD", "pseudonymise", "pseudonymise_report"]
 
 C = TypeVar("C")
 
-WITHHELD = "withheld (pseudonymised report)"
+# Stands in for free text the report leaves out; it reads as a value ("Evidence: withheld from
+# this pseudonymised report") and after a noun ("purpose withheld from ...").
+WITHHELD = "withheld from this pseudonymised report"
 LIMITS = (
     "Names are replaced when chat-review knows them: senders, the staff roster (names, aliases, "
     "phone numbers), the consent records and the [pseudonymise] hide list, with every word of "

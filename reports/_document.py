@@ -349,10 +349,9 @@ def consent_blocks(ctx: ReportContext) -> list[Block]:
                   f"{w.register_time(k.get('window_from')) if k.get('window_from') else 'start'}"
                   f" – {w.register_time(k.get('window_to')) if k.get('window_to') else 'end'}")
         out.append({"kind": "meta", "rows": [
-            ["Consent", f"#{k.get('id')}: {k.get('purpose') or 'purpose not recorded'}"],
+            ["Consent", f"#{k.get('id')}: {w.consent_purpose(k)}"],
             ["Parent", parent],
-            ["Recorded", f"by {k.get('recorded_by') or '—'}, "
-                         f"{w.register_time(k.get('recorded_at'))}"],
+            ["Recorded", w.consent_recorded(k)],
             ["Covers", window],
             ["Expires", w.register_time(k.get("expires_at")) if k.get("expires_at")
              else "no expiry"],

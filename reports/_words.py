@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from chat_review.analysis.findings import Burst, Findings, SenderStats
+from chat_review.pseudonymise import WITHHELD
 
 from . import _common as c
 
@@ -285,12 +286,34 @@ def counted_note(findings: Findings) -> str:
 
 
 def consents_text(consents: list[dict[str, Any]]) -> str:
-    """"#1 (purpose); #2 (purpose)": ids in order, each with its own purpose."""
+    """"#1 (purpose); #2 (purpose)": ids in order, each with its own purpose.
+
+    A pseudonymised report withholds every purpose, so that is said once, without brackets
+    inside brackets: "#1, #2 (purposes withheld from this pseudonymised report)".
+    """
     if not consents:
         return "none recorded"
     ordered = sorted(consents, key=lambda k: (str(k.get("id")).zfill(12)))
-    return "; ".join(f"#{k.get('id')} ({k.get('purpose') or 'purpose not recorded'})"
-                     for k in ordered)
+    if all(k.get("purpose") == WITHHELD for k in ordered):
+        ids = ", ".join(f"#{k.get('id')}" for k in ordered)
+        return f"{ids} (purpose{'s' if len(ordered) > 1 else ''} {WITHHELD})"
+    return "; ".join(f"#{k.get('id')} ({consent_purpose(k)})" for k in ordered)
+
+
+def consent_purpose(k: dict[str, Any]) -> str:
+    """A consent record's purpose, or why there is none to show."""
+    purpose = k.get("purpose")
+    if purpose == WITHHELD:
+        return f"purpose {WITHHELD}"
+    return str(purpose or "purpose not recorded")
+
+
+def consent_recorded(k: dict[str, Any]) -> str:
+    """"by Ms Patel, 4 Sep 2026, 09:00 UK time"; a withheld recorder is said in words."""
+    at = register_time(k.get("recorded_at"))
+    if k.get("recorded_by") == WITHHELD:
+        return f"{at}; the recorder's name is {WITHHELD}"
+    return f"by {k.get('recorded_by') or '—'}, {at}"
 
 
 def sender_role(s: SenderStats) -> str:

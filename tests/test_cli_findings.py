@@ -272,7 +272,7 @@ def test_pseudonymised_outputs_contain_no_name_part_alias_phone_or_email(run, tm
         for secret in SECRETS:
             assert secret.lower() not in text.lower(), f"{secret} in the {where}"
     found = json.loads(paths["json"].read_text())
-    assert found["consents"][0]["recorded_by"] == "withheld (pseudonymised report)"
+    assert found["consents"][0]["recorded_by"] == "withheld from this pseudonymised report"
     assert "cannot catch a name it was never told" in found["findings"]["settings"][
         "pseudonymisation"]
     if staff is None:

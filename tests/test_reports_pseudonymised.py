@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -64,3 +65,30 @@ def test_no_name_in_staff_view(pseudo):
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
     assert "Contact with Staff 1" in text
     assert leaks(text + render_staff_summary(f, ctx, "Staff 1")) == []
+
+
+def pdf_text(data: bytes, pages: slice = slice(None)) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages[pages])
+
+
+def test_consent_header_says_once_that_the_purposes_are_withheld(pseudo):
+    f, ctx = pseudo
+    header = "#12, #14 (purposes withheld from this pseudonymised report)"
+    assert header in pdf_text(render_pdf(f, ctx), slice(0, 1))
+    assert f"Consent: {header}; names pseudonymised" in render_summary(f, ctx)
+    assert f"Consent: {header}" in render_staff_summary(f, ctx, "Staff 1")
+
+
+def test_consent_record_says_in_words_what_is_withheld(pseudo):
+    f, ctx = pseudo
+    text = " ".join(pdf_text(render_pdf(f, ctx)).split())
+    assert "#12: purpose withheld from this pseudonymised report" in text
+    assert "the recorder's name is withheld from this pseudonymised report" in text
+    assert "Evidence withheld from this pseudonymised report" in text
+
+
+def test_json_keeps_the_withheld_fields_as_one_plain_phrase(pseudo):
+    f, ctx = pseudo
+    consent = json.loads(render_json(f, ctx))["consents"][0]
+    assert {consent[k] for k in ("purpose", "recorded_by", "evidence")} == {
+        "withheld from this pseudonymised report"}
