@@ -6,6 +6,7 @@ headteacher reads the same thing at the terminal and in the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -22,31 +23,38 @@ def when(iso: str | None) -> str:
     return f"{moment:%d/%m/%Y %H:%M} UTC" if "T" in iso else f"{moment:%d/%m/%Y}"
 
 
-def window(record: Any) -> str:
+Dates = Callable[[str | None], str]
+
+
+def window(record: Any, dates: Dates = when) -> str:
     """The consent's date window in words."""
     if not record.window_from and not record.window_to:
         return "the whole chat"
-    start = when(record.window_from) if record.window_from else "the start"
-    end = when(record.window_to) if record.window_to else "the end"
+    start = dates(record.window_from) if record.window_from else "the start"
+    end = dates(record.window_to) if record.window_to else "the end"
     return f"{start} to {end} (messages outside are never read into any output)"
 
 
-def consent_rows(record: Any, now: datetime) -> list[tuple[str, str]]:
-    """(label, value) pairs describing one consent record, in reading order."""
+def consent_rows(record: Any, now: datetime, dates: Dates = when) -> list[tuple[str, str]]:
+    """(label, value) pairs describing one consent record, in reading order.
+
+    ``dates`` writes each date: the terminal's `when` by default; the web page passes the
+    reports' style, so a page reads like the PDF it links to.
+    """
     chat_name = f' (in the chat as "{record.chat_name}")' if record.chat_name else ""
     rows = [
         ("Parent", f"{record.parent}{chat_name}"),
         ("Purpose", record.purpose),
         ("Export", record.export_name),
         ("SHA-256", record.export_sha256),
-        ("Window", window(record)),
-        ("Recorded by", f"{record.recorded_by}, {when(record.recorded_at)}"),
-        ("Expires", when(record.expires_at)),
+        ("Window", window(record, dates)),
+        ("Recorded by", f"{record.recorded_by}, {dates(record.recorded_at)}"),
+        ("Expires", dates(record.expires_at)),
         ("Evidence", record.evidence or "-"),
         ("Status", record.status(now)),
     ]
     if record.revoked_at:
-        rows.append(("Revoked", f"{when(record.revoked_at)} by {record.revoked_by}: "
+        rows.append(("Revoked", f"{dates(record.revoked_at)} by {record.revoked_by}: "
                                 f"{record.revoked_reason}"))
     return rows
 

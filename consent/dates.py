@@ -44,6 +44,11 @@ def parse_day(text: str, *, what: str) -> date:
     return parsed.date()
 
 
+def typed_day(day: date) -> str:
+    """A day as a UK school types it (31/12/2026): what a form offers, `parse_day` reads back."""
+    return f"{day:%d/%m/%Y}"
+
+
 def parse_expiry(text: str | None, now: datetime, *, default_days: int = 30) -> datetime:
     """Expiry moment: 'Nd'/'Nw' from now, or the end of a given day (UK day-first)."""
     if text is None:

@@ -101,10 +101,14 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
-def open_page(chromium, server: Server, watch: Watch | None = None):  # noqa: ANN001, ANN201
-    """A fresh browser context signed in through the printed address; returns (page, watch)."""
+def open_page(chromium, server: Server, watch: Watch | None = None,  # noqa: ANN001, ANN201
+              locale: str = "en-GB"):
+    """A fresh browser context signed in through the printed address; returns (page, watch).
+
+    ``locale`` is the browser's (navigator.language, Accept-Language, date and number forms).
+    """
     watch = watch or Watch(server.base)
-    context = chromium.new_context(accept_downloads=True, locale="en-GB")
+    context = chromium.new_context(accept_downloads=True, locale=locale)
 
     def route(r):  # noqa: ANN001, ANN202
         if r.request.url.startswith(server.base + "/"):

@@ -11,8 +11,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from chat_review.describe import when
-
 from .security import session_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -26,6 +24,18 @@ def environment() -> Environment:
     env.filters["when"] = when
     env.filters["status_word"] = lambda s: STATUS_WORDS.get(s, s)
     return env
+
+
+def when(value: Any) -> str:
+    """A date or moment from the register as the reports write it ("4 Sep 2026", "4 Sep 2026,
+    21:40 UK time"), so a page and the PDF it links to say the same.
+
+    Imported on first use: the reports' words bring pandas, which `chat-review ui` need not
+    load before it prints its address.
+    """
+    from chat_review.reports._words import register_time
+
+    return register_time(value)
 
 
 def os_account() -> str:

@@ -107,7 +107,7 @@ async def retention_delete(request: Request) -> Response:
 
 def _settings(web: WebState, start: str | None, end: str | None) -> dict:
     from chat_review.config import CONFIG_NAME, config_template, load_config
-    from chat_review.consent.dates import parse_day
+    from chat_review.consent.dates import parse_day, typed_day
     from chat_review.describe import check_calendar_range, settings_rows
 
     path = web.home / CONFIG_NAME
@@ -118,6 +118,7 @@ def _settings(web: WebState, start: str | None, end: str | None) -> dict:
     if start and end:
         try:
             first, last = parse_day(start, what="'from' date"), parse_day(end, what="'to' date")
+            values.update(cal_from=typed_day(first), cal_to=typed_day(last))  # day first
             check_calendar_range(first, last)
             values["days"] = cfg.calendar.days(first, last)
             values["working"] = sum(1 for d in values["days"] if d["hours"])
@@ -141,8 +142,10 @@ async def settings_page(request: Request) -> Response:
 
 def _default_range() -> tuple[str, str]:
     """The next two weeks, so the calendar check shows something useful at once."""
+    from chat_review.consent.dates import typed_day
+
     today = date.today()
-    return today.isoformat(), (today + timedelta(days=13)).isoformat()
+    return typed_day(today), typed_day(today + timedelta(days=13))
 
 
 def _raw_settings(web: WebState) -> str:

@@ -58,9 +58,10 @@ async def consent_list(request: Request) -> Response:
 
 def _blank_form(request: Request) -> dict[str, str]:
     from chat_review.consent.clock import utc_now
+    from chat_review.consent.dates import typed_day
 
     values = dict.fromkeys(GRANT_FIELDS, "")
-    values["expires"] = (utc_now() + timedelta(days=30)).date().isoformat()
+    values["expires"] = typed_day((utc_now() + timedelta(days=30)).date())
     values["recorded_by"] = session_of(request).reviewer or ""
     return values
 
@@ -90,8 +91,10 @@ def _grant(web, form: Form, upload: ExportUpload) -> int:  # noqa: ANN001
     from chat_review.consent.dates import parse_day, parse_expiry
     from chat_review.date_binding import grant_date_order
 
-    window_from = form.optional("window_from")
-    window_to = form.optional("window_to")
+    # typed dates are read by the CLI's own parser (day first), before any work on the export
+    typed_from, typed_to = form.optional("window_from"), form.optional("window_to")
+    window_from = parse_day(typed_from, what="'from' date") if typed_from else None
+    window_to = parse_day(typed_to, what="'to' date") if typed_to else None
     # a consent with a date window binds the export's date order (detected here, as in the CLI)
     date_order, order_rule = grant_date_order(upload, None,
                                               windowed=bool(window_from or window_to))
@@ -101,8 +104,7 @@ def _grant(web, form: Form, upload: ExportUpload) -> int:  # noqa: ANN001
             parent=form.get("parent"), purpose=form.get("purpose"),
             recorded_by=form.get("recorded_by"), chat_name=form.optional("chat_name"),
             expires_at=parse_expiry(form.get("expires") or None, register.clock()),
-            window_from=parse_day(window_from, what="'from' date") if window_from else None,
-            window_to=parse_day(window_to, what="'to' date") if window_to else None,
+            window_from=window_from, window_to=window_to,
             evidence=form.optional("evidence"),
             date_order=date_order, date_order_rule=order_rule,
         )
