@@ -21,7 +21,8 @@ from .errors import RegisterBroken, RegisterError
 from .files import require_regular
 from .head import Head, HeadProblem, head_lock, read_head, write_head
 from .key import load_key
-from .register import APPLICATION_ID, SCHEMA_VERSION, Register, db_path
+from .register import Register, db_path
+from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 
 def clock_reset(register: Register, *, stated_by: str | None = None) -> tuple[str, str]:

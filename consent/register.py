@@ -11,75 +11,27 @@ import contextlib
 import os
 import sqlite3
 import stat
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import audit, chain, state
+from . import audit, state
 from .actor import os_account, with_stated
 from .clock import Clock, to_iso, utc_now
 from .errors import RegisterBroken, RegisterError, RegisterMissing
-from .head import Head, advance_head, empty_head, head_path, write_head
+from .head import advance_head, empty_head, head_path, write_head
 from .home import ensure_home
 from .key import create_key, key_path, load_key
 from .records import ConsentRecord
+from .schema import APPLICATION_ID, COLUMNS, MIGRATIONS, SCHEMA_VERSION, meta, migrate
 from .storage import set_journal_mode
 
+# The schema's names stay importable from here, where callers have always found them.
+__all__ = ["APPLICATION_ID", "DB_FILE", "MIGRATIONS", "SCHEMA_VERSION", "Register", "db_path",
+           "register_exists"]
+
 DB_FILE = "register.sqlite3"
-APPLICATION_ID = 0x43525631  # "CRV1": marks the file as a chat-review register
 BUSY_TIMEOUT_MS = 30_000
-
-# Each entry migrates the schema from version i to i + 1. Never edit a shipped step: add one.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE consents (
-        id INTEGER PRIMARY KEY,
-        parent TEXT NOT NULL,
-        chat_name TEXT,
-        purpose TEXT NOT NULL,
-        export_name TEXT NOT NULL,
-        export_sha256 TEXT NOT NULL,
-        window_from TEXT,
-        window_to TEXT,
-        recorded_by TEXT NOT NULL,
-        recorded_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        evidence TEXT,
-        revoked_at TEXT,
-        revoked_by TEXT,
-        revoked_reason TEXT
-    );
-    CREATE INDEX consents_sha256 ON consents (export_sha256);
-    CREATE TABLE audit (
-        id INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        event TEXT NOT NULL,
-        consent_id INTEGER,
-        actor TEXT,
-        detail TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-    );
-    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    """,
-    # 2: the audit chain is keyed (see `chain`); the consent's date order is cached beside it.
-    """
-    ALTER TABLE consents ADD COLUMN date_order TEXT;
-    ALTER TABLE consents ADD COLUMN date_order_rule TEXT;
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-_COLUMNS = (
-    "id, parent, chat_name, purpose, export_name, export_sha256, window_from, window_to, "
-    "recorded_by, recorded_at, expires_at, evidence, revoked_at, revoked_by, revoked_reason, "
-    "date_order, date_order_rule"
-)
 
 
 def db_path(home: Path) -> Path:
@@ -130,12 +82,17 @@ class Register:
         conn = _connect(path)
         try:
             set_journal_mode(conn, home)  # WAL, or a rollback journal on a network share
-            new_head = _migrate(conn, path, home, key, clock)
+            try:
+                new_head = migrate(conn, path, home, key, clock)
+            except sqlite3.DatabaseError as exc:
+                if "readonly" in str(exc):
+                    raise _unwritable(home, exc) from exc
+                raise _damaged(path, exc) from exc
             if new_head is not None:
                 write_head(home, key, new_head)
             elif not head_path(home).exists() and _is_empty(conn):
                 # made, but stopped before its head was written: nothing was ever recorded
-                write_head(home, key, empty_head(_meta(conn, "register_id") or ""))
+                write_head(home, key, empty_head(meta(conn, "register_id") or ""))
         except BaseException:
             conn.close()
             raise
@@ -257,21 +214,16 @@ class Register:
     def get(self, consent_id: int) -> ConsentRecord | None:
         """The cached row (not the truth: see `consents()`)."""
         row = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM consents WHERE id = ?", (consent_id,)
+            f"SELECT {COLUMNS} FROM consents WHERE id = ?", (consent_id,)
         ).fetchone()
         return ConsentRecord(*row) if row else None
 
     def all(self) -> list[ConsentRecord]:
         return [ConsentRecord(*r) for r in self.conn.execute(
-            f"SELECT {_COLUMNS} FROM consents ORDER BY id")]
+            f"SELECT {COLUMNS} FROM consents ORDER BY id")]
 
     def _meta(self, key: str) -> str | None:
-        return _meta(self.conn, key)
-
-
-def _meta(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
+        return meta(self.conn, key)
 
 
 def _is_new(path: Path) -> bool:
@@ -326,94 +278,3 @@ def _damaged(path: Path, exc: Exception) -> RegisterError:
         f"The consent register {path} is damaged or is not a chat-review register ({exc}); "
         "restore it from a backup made with `chat-review register backup` (see README, 'Recovery')."
     )
-
-
-def _migrate(conn: sqlite3.Connection, path: Path, home: Path, key: bytes,
-             clock: Clock) -> Head | None:
-    """Bring the schema up to SCHEMA_VERSION in one transaction; return a head to write."""
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION and app_id == APPLICATION_ID:
-            return None
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
-                raise RegisterError(
-                    f"{path} is an SQLite file but not a chat-review register; "
-                    "point --home at the folder that holds the school's register."
-                )
-            if version > SCHEMA_VERSION:
-                raise RegisterError(
-                    f"The consent register {path} was written by a newer chat-review "
-                    f"(schema {version}); upgrade chat-review to use it."
-                )
-            if version == SCHEMA_VERSION and app_id == APPLICATION_ID:
-                conn.execute("COMMIT")  # another process made or upgraded it meanwhile
-                return None
-            if version >= 1 and head_path(home).exists():
-                raise RegisterBroken(audit.sentence(
-                    "the register file is from an older release, but this home was upgraded "
-                    "already (the file was replaced by an older copy)"))
-            for step in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[step]):
-                    conn.execute(statement)
-            if version == 0:
-                register_id = uuid.uuid4().hex
-                conn.execute("INSERT INTO meta (key, value) VALUES ('register_id', ?)",
-                             (register_id,))
-                conn.execute("INSERT INTO meta (key, value) VALUES ('keyed_from', '1')")
-                head: Head | None = empty_head(register_id)
-            else:
-                head = _key_the_chain(conn, home, key, clock, from_schema=version)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-            return head
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    except sqlite3.DatabaseError as exc:
-        if "readonly" in str(exc):
-            raise _unwritable(home, exc) from exc
-        raise _damaged(path, exc) from exc
-
-
-def _key_the_chain(conn: sqlite3.Connection, home: Path, key: bytes, clock: Clock, *,
-                   from_schema: int) -> Head:
-    """Upgrade a previous release's log: verify its SHA-256 chain and seal once, then continue
-    it as a keyed chain whose first entry (the upgrade, itself MAC'd) binds the old last hash."""
-    legacy = conn.execute(
-        "SELECT id, at, event, consent_id, actor, detail, prev_hash, hash FROM audit ORDER BY id"
-    ).fetchall()
-    count, last, problem = chain.verify_legacy(legacy, _meta(conn, "audit_head"), key)
-    if problem:
-        raise RegisterBroken(
-            f"The register from the previous release has a broken audit log ({problem}), so it "
-            "was not upgraded; keep it as evidence and restore a backup (see SECURITY.md).")
-    register_id = _meta(conn, "register_id") or ""
-    ch = audit.Chain(home, key, register_id)
-    ch.pending = Head(register_id, count + 1, count, last)  # the verified legacy tail
-    audit.append(conn, ch, at=to_iso(clock()), event=audit.UPGRADE_EVENT, actor=os_account(),
-                 detail={"from_schema": from_schema, "to_schema": SCHEMA_VERSION,
-                         "legacy_entries": count, "legacy_head": last})
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyed_from', ?)",
-                 (str(count + 1),))
-    assert ch.pending is not None
-    return ch.pending
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration script into statements (triggers keep their inner semicolons)."""
-    out: list[str] = []
-    buf = ""
-    for part in script.split(";"):
-        buf += part + ";"
-        if sqlite3.complete_statement(buf):
-            if buf.strip(" \n;"):
-                out.append(buf.strip())
-            buf = ""
-    return out

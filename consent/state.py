@@ -37,9 +37,9 @@ def grant_detail(register_id: str, record: ConsentRecord) -> dict:
 
 
 def _cached(conn: sqlite3.Connection, where: str = "", args: tuple = ()) -> dict[int, tuple]:
-    from .register import _COLUMNS
+    from .schema import COLUMNS
 
-    return {r[0]: r for r in conn.execute(f"SELECT {_COLUMNS} FROM consents {where}", args)}
+    return {r[0]: r for r in conn.execute(f"SELECT {COLUMNS} FROM consents {where}", args)}
 
 
 def derive(conn: sqlite3.Connection, register_id: str,
