@@ -54,6 +54,20 @@ def outputs(tmp_path: Path, stem: str = "out") -> tuple[dict[str, Path], list[st
     return paths, [a for k, p in paths.items() for a in (f"--{k}", str(p))]
 
 
+def analysed(run, tmp_path: Path, pairs, *extra: str):
+    """Analyse with the roster's settings into JSON, PDF and PNG, and expect it to succeed:
+    (the run, the JSON's findings, the output paths)."""
+    paths, args = outputs(tmp_path)
+    result = analyse(run, pairs, "--config", str(settings(tmp_path)), *extra, *args)
+    assert result.code == 0, result.err
+    return result, json.loads(paths["json"].read_text())["findings"], paths
+
+
+def flat(text: str) -> str:
+    """Text with every run of white space (a wrapped line) as one space."""
+    return " ".join(text.split())
+
+
 # -- bursts -------------------------------------------------------------------------------------
 
 QUESTION_AND_REPLY = [
@@ -69,23 +83,18 @@ QUESTION_AND_REPLY = [
 
 def test_a_reply_ends_a_run_so_a_question_and_thanks_are_no_burst(run, grant, tmp_path):
     chat = export(tmp_path, "group.txt", QUESTION_AND_REPLY)
-    paths, args = outputs(tmp_path)
-    result = analyse(run, [(chat, grant(chat))], "--config", str(settings(tmp_path)), *args)
-    assert result.code == 0, result.err
-    found = json.loads(paths["json"].read_text())["findings"]
+    result, found, _ = analysed(run, tmp_path, [(chat, grant(chat))])
     assert found["bursts"] == []
     assert "Bursts of messages (0)" in result.out
 
 
 def test_the_burst_rule_is_said_in_plain_words_in_every_output(run, grant, tmp_path):
     chat = export(tmp_path, "group.txt", QUESTION_AND_REPLY)
-    paths, args = outputs(tmp_path)
-    result = analyse(run, [(chat, grant(chat))], "--config", str(settings(tmp_path)), *args)
-    rule = json.loads(paths["json"].read_text())["findings"]["settings"]["burst"]["rule"]
-    assert "another person's message ends a burst, a system event" in rule
-    flat_out = " ".join(result.out.split())
-    assert "another person's message ends a burst" in flat_out
-    assert "another person's message ends a burst" in " ".join(pdf_text(paths["pdf"]).split())
+    result, found, paths = analysed(run, tmp_path, [(chat, grant(chat))])
+    assert "another person's message ends a burst, a system event" in found["settings"]["burst"][
+        "rule"]
+    assert "another person's message ends a burst" in flat(result.out)
+    assert "another person's message ends a burst" in flat(pdf_text(paths["pdf"]))
 
 
 # -- chat type ----------------------------------------------------------------------------------
@@ -101,10 +110,7 @@ TWO_WRITERS_GROUP = [
 
 def test_a_group_where_two_people_wrote_is_a_group_not_direct_contact(run, grant, tmp_path):
     chat = export(tmp_path, "WhatsApp Chat with Hedgehogs parents.txt", TWO_WRITERS_GROUP)
-    paths, args = outputs(tmp_path)
-    result = analyse(run, [(chat, grant(chat))], "--config", str(settings(tmp_path)), *args)
-    assert result.code == 0, result.err
-    found = json.loads(paths["json"].read_text())["findings"]
+    result, found, _ = analysed(run, tmp_path, [(chat, grant(chat))])
     (src,) = found["sources"]
     assert (src["chat_type"], src["chat_type_evidence"]) == (
         "group", "line 1: the group was created")
@@ -115,28 +121,23 @@ def test_a_group_where_two_people_wrote_is_a_group_not_direct_contact(run, grant
 def test_a_consent_window_leaving_two_writers_does_not_make_a_group_one_to_one(run, grant,
                                                                                  tmp_path):
     chat = export(tmp_path, "WhatsApp Chat with Hedgehogs parents.txt", TWO_WRITERS_GROUP)
-    paths, args = outputs(tmp_path)
     token = grant(chat, "--from", "05/09/2026", "--date-order", "day-first")
-    result = analyse(run, [(chat, token)], "--config", str(settings(tmp_path)), *args)
-    found = json.loads(paths["json"].read_text())["findings"]
+    result, found, _ = analysed(run, tmp_path, [(chat, token)])
     assert found["sources"][0]["chat_type"] == "unknown"
     assert all(c["mode"] != "direct" for c in found["staff_contact"])
-    flat = " ".join(result.out.split())
-    assert "cannot tell whether this is a one-to-one chat or a group" in flat
-    assert "--chat-type 1=one-to-one or --chat-type 1=group" in flat
+    assert "cannot tell whether this is a one-to-one chat or a group" in flat(result.out)
+    assert "--chat-type 1=one-to-one or --chat-type 1=group" in flat(result.out)
 
 
 def test_the_reviewer_can_say_the_chat_type_and_it_is_recorded(run, grant, tmp_path):
     chat = export(tmp_path, "notes.txt", TWO_WRITERS_GROUP[2:])
-    paths, args = outputs(tmp_path)
-    result = analyse(run, [(chat, grant(chat))], "--config", str(settings(tmp_path)),
-                     "--chat-type", "notes.txt=one-to-one", *args)
-    assert result.code == 0, result.err
-    src = json.loads(paths["json"].read_text())["findings"]["sources"][0]
+    _, found, paths = analysed(run, tmp_path, [(chat, grant(chat))],
+                               "--chat-type", "notes.txt=one-to-one")
+    src = found["sources"][0]
     assert (src["chat_type"], src["chat_type_source"], src["staff"]) == (
         "one-to-one", "reviewer", "Ottoline Marchbanks")
     assert "set by the reviewer with --chat-type 1=one-to-one" in src["chat_type_evidence"]
-    assert "set by the reviewer" in " ".join(pdf_text(paths["pdf"]).split())
+    assert "set by the reviewer" in flat(pdf_text(paths["pdf"]))
 
 
 def test_a_bad_chat_type_is_one_sentence_and_exit_2(run, grant, tmp_path):
@@ -164,21 +165,17 @@ GROUP_NAMING = [
 def test_a_group_burst_is_about_staff_and_says_how_many_messages_name_them(run, grant,
                                                                              tmp_path):
     chat = export(tmp_path, "WhatsApp Chat with Hedgehogs parents.txt", GROUP_NAMING)
-    paths, args = outputs(tmp_path)
-    result = analyse(run, [(chat, grant(chat))], "--config", str(settings(tmp_path)), *args)
-    (burst,) = json.loads(paths["json"].read_text())["findings"]["bursts"]
+    result, found, paths = analysed(run, tmp_path, [(chat, grant(chat))])
+    (burst,) = found["bursts"]
     assert (burst["to_staff"], burst["about_staff"]) == (None, {"Ottoline Marchbanks": 2})
-    assert "about Ottoline Marchbanks (2 of 5 messages name them)" in " ".join(result.out.split())
+    assert "about Ottoline Marchbanks (2 of 5 messages name them)" in flat(result.out)
     assert "at staff" not in result.out
-    assert "about Ottoline Marchbanks (2 of 5 messages name them)" in " ".join(
-        pdf_text(paths["pdf"]).split())
+    assert "about Ottoline Marchbanks (2 of 5 messages name them)" in flat(pdf_text(paths["pdf"]))
 
 
 def test_naming_staff_is_counted_as_a_mention_and_idioms_are_not_flagged(run, grant, tmp_path):
     chat = export(tmp_path, "WhatsApp Chat with Hedgehogs parents.txt", GROUP_NAMING)
-    paths, args = outputs(tmp_path)
-    result = analyse(run, [(chat, grant(chat))], "--config", str(settings(tmp_path)), *args)
-    found = json.loads(paths["json"].read_text())["findings"]
+    result, found, _ = analysed(run, tmp_path, [(chat, grant(chat))])
     assert found["flags"] == []  # "had a blast", "smashing", "batteries": not flagged
     assert [(m["line"], m["staff"]) for m in found["staff_mentions"]] == [
         (2, "Ottoline Marchbanks"), (4, "Ottoline Marchbanks"), (9, "Rupert Fairweather")]
@@ -196,11 +193,8 @@ def test_the_staff_view_holds_only_that_member_of_staff(run, grant, tmp_path):
         "04/10/2026, 22:01 - Ivo Penrose: You are useless",
         "05/10/2026, 08:30 - Mrs Marchbanks: Please call the office.",
     ])
-    paths, args = outputs(tmp_path)
-    result = analyse(run, [(chat, grant(chat)), (direct, grant(direct))], "--config",
-                     str(settings(tmp_path)), "--staff", "Mr Fairweather", *args)
-    assert result.code == 0, result.err
-    found = json.loads(paths["json"].read_text())["findings"]
+    result, found, paths = analysed(run, tmp_path, [(chat, grant(chat)), (direct, grant(direct))],
+                                    "--staff", "Mr Fairweather")
     assert found["staff_view"] == "Rupert Fairweather"
     assert [c["sender"] for c in found["staff_contact"]] == ["Cass Whitby"]
     assert found["bursts"] == [] and found["flags"] == []
@@ -217,11 +211,9 @@ def test_the_staff_view_uses_the_settings_late_night_window(run, grant, tmp_path
         "04/10/2026, 23:01 - Ivo Penrose: Still no answer",  # late
         "05/10/2026, 08:30 - Mrs Marchbanks: Please call the office.",
     ])
-    paths, args = outputs(tmp_path)
-    result = analyse(run, [(direct, grant(direct))], "--config", str(settings(tmp_path)),
-                     "--staff", "Mrs Marchbanks", *args)
-    assert result.code == 0, result.err
-    (contact,) = json.loads(paths["json"].read_text())["findings"]["staff_contact"]
+    _, found, paths = analysed(run, tmp_path, [(direct, grant(direct))],
+                               "--staff", "Mrs Marchbanks")
+    (contact,) = found["staff_contact"]
     assert (contact["mode"], contact["late_night"]) == ("direct", 1)
     assert contact["by_hour_out_of_hours"][20] == 1 and contact["by_hour_out_of_hours"][23] == 1
     text = pdf_text(paths["pdf"])
@@ -307,10 +299,9 @@ def test_without_a_settings_file_every_output_says_built_in_defaults_were_used(r
     assert result.code == 0, result.err
     found = json.loads(paths["json"].read_text())["findings"]
     assert found["built_in_defaults"] is True
-    for text in (result.out, paths["json"].read_text(), pdf_text(paths["pdf"])):
-        flat = " ".join(text.split())
-        assert "built-in defaults" in flat and "no school holidays" in flat
-        assert "no staff roster" in flat
+    for text in map(flat, (result.out, paths["json"].read_text(), pdf_text(paths["pdf"]))):
+        assert "built-in defaults" in text and "no school holidays" in text
+        assert "no staff roster" in text
 
 
 def test_the_homes_settings_file_is_used_without_config(run, grant, tmp_path, home):

@@ -89,13 +89,19 @@ def _run_cp1252(home: Path, cwd: Path, *args: str) -> subprocess.CompletedProces
                           env=env, cwd=cwd, timeout=120)
 
 
-def test_a_cp1252_terminal_shows_an_emoji_sender_as_an_escape_not_a_failure(home, tmp_path):
-    export = tmp_path / "emoji.txt"
+def _grant_cp1252(home: Path, tmp_path: Path, parent: str,
+                  name: str = "emoji.txt") -> tuple[Path, str]:
+    """The emoji export, granted from a cp1252 terminal: (the export, its token)."""
+    export = tmp_path / name
     export.write_text(EMOJI_EXPORT, encoding="utf-8")
-    granted = _run_cp1252(home, tmp_path, "consent", "grant", str(export), "--parent",
-                          "Tom 😀 Aldridge", "--purpose", "x", "--recorded-by", "R")
+    granted = _run_cp1252(home, tmp_path, "consent", "grant", str(export), "--parent", parent,
+                          "--purpose", "x", "--recorded-by", "R")
     assert granted.returncode == 0, granted.stderr
-    token = granted.stdout.decode("cp1252").strip().splitlines()[-1]
+    return export, granted.stdout.decode("cp1252").strip().splitlines()[-1]
+
+
+def test_a_cp1252_terminal_shows_an_emoji_sender_as_an_escape_not_a_failure(home, tmp_path):
+    export, token = _grant_cp1252(home, tmp_path, "Tom 😀 Aldridge")
     listed = _run_cp1252(home, tmp_path, "consent", "list")
     assert listed.returncode == 0, listed.stderr
     assert "Tom \\U0001f600 Aldridge" in listed.stdout.decode("cp1252")
@@ -106,22 +112,14 @@ def test_a_cp1252_terminal_shows_an_emoji_sender_as_an_escape_not_a_failure(home
 
 
 def test_a_cp1252_terminal_still_gets_utf8_csv_bytes_from_messages(home, tmp_path):
-    export = tmp_path / "emoji.txt"
-    export.write_text(EMOJI_EXPORT, encoding="utf-8")
-    granted = _run_cp1252(home, tmp_path, "consent", "grant", str(export), "--parent", "Tom",
-                          "--purpose", "x", "--recorded-by", "R")
-    token = granted.stdout.decode("cp1252").strip().splitlines()[-1]
+    export, token = _grant_cp1252(home, tmp_path, "Tom")
     table = _run_cp1252(home, tmp_path, "messages", str(export), "--token", token)
     assert table.returncode == 0, table.stderr
     assert "Tom 😀 Aldridge" in table.stdout.decode("utf-8")  # the table is data: exact bytes
 
 
 def test_json_output_on_a_cp1252_terminal_is_still_utf8_json(home, tmp_path):
-    export = tmp_path / "chat 😀.txt"
-    export.write_text(EMOJI_EXPORT, encoding="utf-8")
-    granted = _run_cp1252(home, tmp_path, "consent", "grant", str(export), "--parent",
-                          "Tom 😀", "--purpose", "x", "--recorded-by", "R")
-    assert granted.returncode == 0, granted.stderr
+    _grant_cp1252(home, tmp_path, "Tom 😀", name="chat 😀.txt")
     import json
 
     [record] = json.loads(_run_cp1252(home, tmp_path, "consent", "list", "--json").stdout)

