@@ -9,25 +9,18 @@ from __future__ import annotations
 
 import io
 import shutil
-from pathlib import Path
 
 from conftest import ONE_TO_ONE_ZIP, audit_entries
 from PIL import Image
 from pypdf import PdfReader
-from web_support import REVIEWER, chromium, open_page, server  # noqa: F401 - fixtures
-
-
-def record_consent(page, export: Path, **fields: str) -> str:  # noqa: ANN001
-    """Fill in the declaration page, upload the export, and return the token shown."""
-    page.get_by_role("link", name="Record a consent").first.click()
-    page.get_by_label("The chat export the parent gave you").set_input_files(str(export))
-    page.get_by_label("Parent giving consent").fill(fields.get("parent", "Tom Aldridge"))
-    page.get_by_label("Why the chat is being reviewed").fill(
-        fields.get("purpose", "Out-of-hours messages to the class teacher"))
-    page.get_by_label("Reference to the signed declaration").fill("Declaration PD-2026-032")
-    page.get_by_role("button", name="Record consent").click()
-    page.wait_for_url("**/consents/*")
-    return page.locator(".token").inner_text().strip()
+from web_support import (  # noqa: F401 - fixtures
+    REVIEWER,
+    analyse_case,
+    chromium,
+    open_page,
+    record_consent,
+    server,
+)
 
 
 def test_record_analyse_download_revoke_refuse_verify(chromium, server, tmp_path):  # noqa: F811
@@ -80,8 +73,7 @@ def test_the_reviewer_is_recorded_beside_the_account(chromium, server, tmp_path,
     shutil.copyfile(ONE_TO_ONE_ZIP, export)
     page, watch = open_page(chromium, server)
     record_consent(page, export)
-    page.get_by_role("button", name="Analyse").click()
-    page.locator("img.summary").wait_for()
+    analyse_case(page)
     import getpass
 
     entries = audit_entries(run)

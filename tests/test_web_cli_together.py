@@ -6,8 +6,13 @@ import json
 import shutil
 
 from conftest import GROUP_CHAT, ONE_TO_ONE_ZIP
-from test_web_browser import record_consent
-from web_support import chromium, open_page, server  # noqa: F401 - fixtures
+from web_support import (  # noqa: F401 - fixtures
+    analyse_case,
+    chromium,
+    open_page,
+    record_consent,
+    server,
+)
 
 
 def test_a_consent_recorded_in_the_page_works_in_the_cli(chromium, server, tmp_path, run):  # noqa: F811
@@ -37,8 +42,7 @@ def test_a_consent_recorded_in_the_cli_is_analysed_in_the_page(chromium, server,
     assert page.locator(".token").inner_text().strip() == token
     # the page never saw the file: it asks for it, and the gate checks it against the consent
     page.get_by_label("Choose the export again").set_input_files(str(GROUP_CHAT))
-    page.get_by_role("button", name="Analyse").click()
-    page.locator("img.summary").wait_for()
+    analyse_case(page)
     written = [e for e in json.loads("[" + ",".join(run("audit", "list", "--json").out
                                                     .splitlines()) + "]")
                if e["event"] == "output-written"]

@@ -9,24 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import ONE_TO_ONE_ZIP, SAMPLE_CONFIG
-from web_support import chromium, open_page, server  # noqa: F401 - fixtures
+from web_support import chromium, fill_consent, open_page, server  # noqa: F401 - fixtures
 
 # "29 Nov 2026, 06:10 UK time": the reports' moment, as reports/_words.py writes it
 UK_MOMENT = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UK time$")
 UK_DAY = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")
-
-
-def fill_consent(page, export, **dates: str) -> None:  # noqa: ANN001
-    """The declaration page with the dates typed as a person types them (no date picker)."""
-    page.get_by_role("link", name="Record a consent").first.click()
-    page.get_by_label("The chat export the parent gave you").set_input_files(str(export))
-    page.get_by_label("Parent giving consent").fill("Tom Aldridge")
-    page.get_by_label("Why the chat is being reviewed").fill("Out-of-hours messages")
-    for label, text in (("From", dates.get("start")), ("To (inclusive)", dates.get("end")),
-                        ("Consent ends on", dates.get("expires"))):
-        if text is not None:
-            page.get_by_label(label, exact=label != "Consent ends on").fill(text)
-    page.get_by_role("button", name="Record consent").click()
 
 
 def records(home):  # noqa: ANN001, ANN201
@@ -51,7 +38,7 @@ def test_a_typed_window_is_read_day_first_whatever_the_locale(chromium, server, 
     expires = date.today() + timedelta(days=60)
     page, watch = open_page(chromium, server, locale=locale)
     assert page.evaluate("navigator.language") == locale
-    fill_consent(page, export, start="04/10/2026", end="12/11/2026",
+    fill_consent(page, export, window_from="04/10/2026", window_to="12/11/2026",
                  expires=f"{expires:%d/%m/%Y}")
     page.wait_for_url("**/consents/1")
     [record] = records(server.home)
@@ -65,7 +52,7 @@ def test_a_typed_window_is_read_day_first_whatever_the_locale(chromium, server, 
 def test_an_unreadable_date_is_refused_keeping_what_was_typed(chromium, server,  # noqa: F811
                                                                export):
     page, watch = open_page(chromium, server, locale="en-US")
-    fill_consent(page, export, start="31/13/2026", end="30/11/2026")
+    fill_consent(page, export, window_from="31/13/2026", window_to="30/11/2026")
     assert page.locator("[role=alert]").inner_text() == (
         "The 'from' date '31/13/2026' is not a date chat-review can read; write it day first, "
         "such as 31/12/2026.")

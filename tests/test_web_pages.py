@@ -6,8 +6,13 @@ from __future__ import annotations
 import shutil
 
 from conftest import ONE_TO_ONE_ZIP, SAMPLE_CONFIG, audit_entries
-from test_web_browser import record_consent
-from web_support import chromium, open_page, start_server  # noqa: F401 - fixture
+from web_support import (  # noqa: F401 - fixture
+    analyse_case,
+    chromium,
+    open_page,
+    record_consent,
+    start_server,
+)
 
 
 def test_without_reviewer_the_first_page_asks_for_a_name_and_logs_it(chromium, home,  # noqa: F811
@@ -24,8 +29,7 @@ def test_without_reviewer_the_first_page_asks_for_a_name_and_logs_it(chromium, h
         export = tmp_path / ONE_TO_ONE_ZIP.name
         shutil.copyfile(ONE_TO_ONE_ZIP, export)
         record_consent(page, export)
-        page.get_by_role("button", name="Analyse").click()
-        page.locator("img.summary").wait_for()
+        analyse_case(page)
         analysed = [e for e in audit_entries(run) if e["event"] == "analysed"][-1]
         assert analysed["detail"]["reviewer"] == "Mr D. Bennett (Deputy)"
         watch.check()
@@ -69,8 +73,7 @@ def test_retention_deletes_old_reports_only_after_confirmation(chromium, home, t
         shutil.copyfile(ONE_TO_ONE_ZIP, export)
         page, watch = open_page(chromium, server)
         record_consent(page, export)
-        page.get_by_role("button", name="Analyse").click()
-        page.locator("img.summary").wait_for()
+        analyse_case(page)
         reports = sorted((home / "reports" / "consent-1").iterdir())
         assert len(reports) == 4
         page.get_by_role("link", name="Retention").click()
@@ -111,12 +114,7 @@ def test_the_kept_copy_is_deleted_when_consent_is_revoked(chromium, home, tmp_pa
         export = tmp_path / ONE_TO_ONE_ZIP.name
         shutil.copyfile(ONE_TO_ONE_ZIP, export)
         page, watch = open_page(chromium, server)
-        page.get_by_role("link", name="Record a consent").first.click()
-        page.get_by_label("The chat export the parent gave you").set_input_files(str(export))
-        page.get_by_label("Parent giving consent").fill("Tom Aldridge")
-        page.get_by_label("Why the chat is being reviewed").fill("Out-of-hours messages")
-        page.get_by_label("Keep a copy of the export").check()
-        page.get_by_role("button", name="Record consent").click()
+        record_consent(page, export, keep=True)
         kept = home / "kept-exports" / "1" / ONE_TO_ONE_ZIP.name
         assert kept.read_bytes() == ONE_TO_ONE_ZIP.read_bytes()
         assert kept.stat().st_mode & 0o077 == 0
@@ -139,12 +137,7 @@ def test_a_kept_copy_survives_a_restart_and_is_analysed_without_asking(chromium,
     shutil.copyfile(ONE_TO_ONE_ZIP, export)
     try:
         page, _watch = open_page(chromium, server)
-        page.get_by_role("link", name="Record a consent").first.click()
-        page.get_by_label("The chat export the parent gave you").set_input_files(str(export))
-        page.get_by_label("Parent giving consent").fill("Tom Aldridge")
-        page.get_by_label("Why the chat is being reviewed").fill("Out-of-hours messages")
-        page.get_by_label("Keep a copy of the export").check()
-        page.get_by_role("button", name="Record consent").click()
+        record_consent(page, export, keep=True)
         page.context.close()
     finally:
         server.stop()
@@ -154,8 +147,7 @@ def test_a_kept_copy_survives_a_restart_and_is_analysed_without_asking(chromium,
         page.goto(again.base + "/consents/1")
         assert page.get_by_label("Choose the export again").count() == 0
         assert "kept on this computer" in page.inner_text("main")
-        page.get_by_role("button", name="Analyse").click()
-        page.locator("img.summary").wait_for()
+        analyse_case(page)
         watch.check()
     finally:
         again.stop()

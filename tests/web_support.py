@@ -125,6 +125,41 @@ def open_page(chromium, server: Server, watch: Watch | None = None,  # noqa: ANN
     return page, watch
 
 
+# the date fields of the declaration page, by the keyword `fill_consent` takes for each
+DATE_LABELS = {"window_from": ("From", True), "window_to": ("To (inclusive)", True),
+               "expires": ("Consent ends on", False)}
+
+
+def fill_consent(page, export: Path, *, keep: bool = False, **fields: str) -> None:  # noqa: ANN001
+    """Fill in the declaration page as a person would (dates typed, as in `DATE_LABELS`),
+    upload the export and send it; the page that answers is left open."""
+    page.get_by_role("link", name="Record a consent").first.click()
+    page.get_by_label("The chat export the parent gave you").set_input_files(str(export))
+    page.get_by_label("Parent giving consent").fill(fields.get("parent", "Tom Aldridge"))
+    page.get_by_label("Why the chat is being reviewed").fill(
+        fields.get("purpose", "Out-of-hours messages to the class teacher"))
+    page.get_by_label("Reference to the signed declaration").fill("Declaration PD-2026-032")
+    for name, (label, exact) in DATE_LABELS.items():
+        if name in fields:
+            page.get_by_label(label, exact=exact).fill(fields[name])
+    if keep:
+        page.get_by_label("Keep a copy of the export").check()
+    page.get_by_role("button", name="Record consent").click()
+
+
+def record_consent(page, export: Path, **fields) -> str:  # noqa: ANN001
+    """`fill_consent`, expecting it to be recorded; returns the token the case page shows."""
+    fill_consent(page, export, **fields)
+    page.wait_for_url("**/consents/*")
+    return page.locator(".token").inner_text().strip()
+
+
+def analyse_case(page) -> None:  # noqa: ANN001
+    """Press Analyse on a case page and wait for the summary image of the new reports."""
+    page.get_by_role("button", name="Analyse").click()
+    page.locator("img.summary").wait_for()
+
+
 @pytest.fixture
 def api(server: Server) -> Iterator[object]:
     """Playwright's HTTP client (no browser), signed in with the server's one-time key."""
