@@ -15,22 +15,30 @@ from pathlib import Path
 from common import BENCH, ROOT, fmt_s, run_worker, yes
 
 
-def _call(b, module: str, kwargs: dict, timeout: float = 900) -> dict:
-    return run_worker(Path(sys.executable), "hook", {"module": module, "kwargs": kwargs},
-                      timeout=timeout)
+def _hook(b, module: str, kwargs: dict, *, heading: str, log: str, target: str) -> dict | None:
+    """Write the section's heading and run bench/<module>.py's hook in a worker. None once the
+    report says the script is not in this commit, or that it failed (a missed `target` too)."""
+    b.md += [heading, ""]
+    if not (BENCH / f"{module}.py").exists():
+        b.md += ["Not in this commit.", ""]
+        return None
+    b.log(log)
+    r = run_worker(Path(sys.executable), "hook", {"module": module, "kwargs": kwargs},
+                   timeout=900)
+    if "error" in r:
+        b.md += [f"Failed: {r['error']}", ""]
+        b.target(target, "runs", r["error"], False)
+        return None
+    return r
 
 
 def audit(b) -> None:
     rows = 2_000 if b.smoke else 100_000
-    b.md += ["### Audit log (issue 10): `bench/bench_audit.py`", ""]
-    if not (BENCH / "bench_audit.py").exists():
-        b.md += ["Not in this commit.", ""]
-        return
-    b.log(f"audit: verify {rows:,} rows, register start-up")
-    r = _call(b, "bench_audit", {"rows": rows, "repeat": b.reps(5)})
-    if "error" in r:
-        b.md += [f"Failed: {r['error']}", ""]
-        b.target("audit benchmark (issue 10)", "runs", r["error"], False)
+    r = _hook(b, "bench_audit", {"rows": rows, "repeat": b.reps(5)},
+              heading="### Audit log (issue 10): `bench/bench_audit.py`",
+              log=f"audit: verify {rows:,} rows, register start-up",
+              target="audit benchmark (issue 10)")
+    if r is None:
         return
     res = r["result"]
     table = ["| measure | median | target | met |", "|---|---|---|---|"]
@@ -66,15 +74,11 @@ def audit(b) -> None:
 
 def web(b) -> None:
     n = 500 if b.smoke else 40_000
-    b.md += ["### Web app (issue 14): `bench/bench_web.py`", ""]
-    if not (BENCH / "bench_web.py").exists():
-        b.md += ["Not in this commit.", ""]
-        return
-    b.log(f"web app: pages, upload + analyse {n:,}")
-    r = _call(b, "bench_web", {"reps": b.reps(5), "messages": n})
-    if "error" in r:
-        b.md += [f"Failed: {r['error']}", ""]
-        b.target("web app benchmark (issue 14)", "runs", r["error"], False)
+    r = _hook(b, "bench_web", {"reps": b.reps(5), "messages": n},
+              heading="### Web app (issue 14): `bench/bench_web.py`",
+              log=f"web app: pages, upload + analyse {n:,}",
+              target="web app benchmark (issue 14)")
+    if r is None:
         return
     res = r["result"]
     slowest = max(res["pages"].values()) if res.get("pages") else float("nan")
