@@ -13,6 +13,7 @@ from typing import Any
 from chat_review.errors import ChatReviewError
 
 CALENDAR_MAX_DAYS = 800  # about two years: the table stays readable
+Dates = Callable[[str | None], str]  # how a register value (ISO text) is put into words
 
 
 def when(iso: str | None) -> str:
@@ -21,9 +22,6 @@ def when(iso: str | None) -> str:
         return "-"
     moment = datetime.fromisoformat(iso)
     return f"{moment:%d/%m/%Y %H:%M} UTC" if "T" in iso else f"{moment:%d/%m/%Y}"
-
-
-Dates = Callable[[str | None], str]
 
 
 def window(record: Any, dates: Dates = when) -> str:
