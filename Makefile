@@ -28,15 +28,18 @@ test-newest: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
 LOW_VENV := .venv-lowest
-# test_web_browser/test_web_security are left out: at the web floors (uvicorn 0.30,
-# starlette 0.40) a SIGTERM stop printed an asyncio traceback; check them at the floors (raise
-# a floor if needed), then add them back.
+# Every web test file runs here too. test_web_browser (Debian's chromium) and test_web_security
+# (whose last two tests stop the server with Ctrl-C and with SIGTERM: exit 0, no traceback) were
+# once left out for a traceback on stop seen at the web floors (uvicorn 0.30, starlette 0.40). It
+# does not come back there, even under load; the likely cause was the start-up race server.py has
+# closed since (the address is printed only once uvicorn handles the signals). No floor raised.
 LOWEST_TESTS ?= tests/test_cli_analyse.py tests/test_cli_messages.py tests/test_cli_messages_formats.py \
 	tests/test_cli_findings.py tests/test_cli_consent.py tests/test_cli_config.py \
 	tests/test_cli_errors.py tests/test_cli_tokens.py tests/test_cli_confirm_and_json.py \
 	tests/test_cli_usage_and_exit_codes.py tests/test_reports.py tests/test_report_meeting.py \
 	tests/test_reports_pseudonymised.py tests/test_table_export.py tests/test_json_schemas.py \
 	tests/test_web_pages.py tests/test_web_forms.py tests/test_web_cli_together.py \
+	tests/test_web_browser.py tests/test_web_security.py \
 	tests/test_reader_samples.py tests/test_analysis_samples.py tests/test_calendar.py \
 	tests/test_config.py tests/test_gate.py tests/test_home.py \
 	tests/test_storage.py tests/test_retention_and_backup.py
