@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from chat_review.consent.date_words import register_time
 from chat_review.errors import ChatReviewError
 
 CALENDAR_MAX_DAYS = 800  # about two years: the table stays readable
@@ -17,11 +18,9 @@ Dates = Callable[[str | None], str]  # how a register value (ISO text) is put in
 
 
 def when(iso: str | None) -> str:
-    """'31/12/2026 23:59 UTC' for a moment, '31/12/2026' for a day, '-' for nothing."""
-    if not iso:
-        return "-"
-    moment = datetime.fromisoformat(iso)
-    return f"{moment:%d/%m/%Y %H:%M} UTC" if "T" in iso else f"{moment:%d/%m/%Y}"
+    """"31 Dec 2026, 23:59 UK time" for a moment, "31 Dec 2026" for a day: the reports' style
+    (`consent.date_words`, no pandas), so the terminal, the pages and the PDF agree."""
+    return register_time(iso)
 
 
 def window(record: Any, dates: Dates = when) -> str:
@@ -36,8 +35,7 @@ def window(record: Any, dates: Dates = when) -> str:
 def consent_rows(record: Any, now: datetime, dates: Dates = when) -> list[tuple[str, str]]:
     """(label, value) pairs describing one consent record, in reading order.
 
-    ``dates`` writes each date: the terminal's `when` by default; the web page passes the
-    reports' style, so a page reads like the PDF it links to.
+    ``dates`` writes each date: `when` (the reports' style) unless a front end passes its own.
     """
     chat_name = f' (in the chat as "{record.chat_name}")' if record.chat_name else ""
     rows = [

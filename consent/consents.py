@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import state
 from .clock import to_iso
+from .date_words import day, register_time
 from .errors import ConsentRefused, RegisterError
 from .files import require_regular
 from .records import ConsentRecord
@@ -71,8 +72,8 @@ def grant(
     require_regular(export)
     if window_from and window_to and window_from > window_to:
         raise RegisterError(
-            f"The consent window starts ({window_from:%d/%m/%Y}) after it ends "
-            f"({window_to:%d/%m/%Y}); swap --from and --to."
+            f"The consent window starts ({day(window_from)}) after it ends "
+            f"({day(window_to)}); swap --from and --to."
         )
     if date_order is not None and date_order not in DATE_ORDERS:
         raise RegisterError(f"The date order '{date_order}' is not one of "
@@ -169,7 +170,8 @@ def revoke(register: Register, ref: str, *, reason: str, by: str) -> ConsentReco
         current = register.consents(record.id)[record.id]
         if current.revoked_at:
             raise RegisterError(
-                f"Consent #{record.id} was already revoked on {current.revoked_at[:10]} "
+                f"Consent #{record.id} was already revoked on "
+                f"{register_time(current.revoked_at)} "
                 f"by {current.revoked_by}."
             )
         at = register.now_iso()

@@ -1,10 +1,14 @@
-"""Dates typed by people: UK day-first, refused when they could mean something else."""
+"""Dates typed by people: UK day-first, refused when they could mean something else.
+
+How dates are written back to people is `date_words` (one style for every output).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
 
+from .date_words import day as day_words
 from .errors import RegisterError
 
 _RELATIVE = re.compile(r"^\s*(\d{1,4})\s*(d|day|days|w|week|weeks)\s*$", re.IGNORECASE)
@@ -66,7 +70,7 @@ def parse_expiry(text: str | None, now: datetime, *, default_days: int = 30) -> 
     moment = datetime.combine(day, time(23, 59, 59), tzinfo=now.tzinfo)
     if moment <= now:
         raise RegisterError(
-            f"The expiry date {day:%d %B %Y} is in the past; give a future date or a number "
+            f"The expiry date {day_words(day)} is in the past; give a future date or a number "
             "of days such as 30d."
         )
     return moment

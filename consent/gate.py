@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .clock import Clock, from_iso, utc_now
+from .date_words import register_time, uk_time
 from .errors import ConsentRefused, RegisterError
 from .files import export_bytes, require_regular
 from .grant import _MINT, VerifiedGrant
@@ -114,22 +115,24 @@ def _check(register: Register, token: str | None, export: Path | ExportUpload, *
     if record.revoked_at:
         raise ConsentRefused(
             "revoked",
-            f"Consent refused: consent #{consent_id} was revoked on {record.revoked_at[:10]} "
+            f"Consent refused: consent #{consent_id} was revoked on "
+            f"{register_time(record.revoked_at)} "
             f"by {record.revoked_by}; the chat may not be read unless the parent gives "
             "consent again.",
         )
     if now >= record.expires:
         raise ConsentRefused(
             "expired",
-            f"Consent refused: consent #{consent_id} expired on {record.expires_at[:10]}; "
+            f"Consent refused: consent #{consent_id} expired on "
+            f"{register_time(record.expires_at)}; "
             "ask the parent to renew it and record a new consent.",
         )
     last_event = latest_event_at(register)
     if last_event and now + CLOCK_TOLERANCE < from_iso(last_event):
         raise ConsentRefused(
             "clock-behind",
-            f"Consent refused: this computer's clock ({now:%d/%m/%Y %H:%M} UTC) is behind the "
-            f"register's last event ({last_event[:16].replace('T', ' ')} UTC); correct the "
+            f"Consent refused: this computer's clock ({uk_time(now)}) is behind the "
+            f"register's last event ({register_time(last_event)}); correct the "
             "clock and try again (if the clock was wrong when that event was logged, see "
             "`chat-review register clock-reset`).",
         )

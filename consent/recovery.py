@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import audit, state
 from .clock import from_iso, to_iso, utc_now
+from .date_words import uk_time
 from .errors import RegisterBroken, RegisterError
 from .files import require_regular
 from .head import Head, HeadProblem, head_lock, read_head, write_head
@@ -38,7 +39,7 @@ def clock_reset(register: Register, *, stated_by: str | None = None) -> tuple[st
     if not latest or from_iso(latest) <= now + CLOCK_TOLERANCE:
         raise RegisterError(
             "The register's latest entry is not ahead of this computer's clock "
-            f"({now:%d/%m/%Y %H:%M} UTC), so there is nothing to reset; check the clock instead."
+            f"({uk_time(now)}), so there is nothing to reset; check the clock instead."
         )
     register.log(CLOCK_CORRECTED, stated_by=stated_by,
                  detail={"latest_entry_at": latest, "clock_now": to_iso(now)})

@@ -14,11 +14,14 @@ from typing import Any
 import pandas as pd
 
 from chat_review.analysis.findings import Burst, Findings, SenderStats
+from chat_review.consent import date_words as dw
 from chat_review.pseudonymise import WITHHELD
 
 from . import _common as c
 
-UK = "Europe/London"
+# The school's time zone, named once, with the plain (pandas-free) date style the consent
+# commands share: these functions only turn pandas' many inputs into its datetimes.
+UK = dw.UK
 # A flag in this category only says a member of staff was named: that is a mention, not
 # something to review, so it is counted with the mentions.
 MENTION_CATEGORY = "staff-named"
@@ -32,43 +35,31 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 def day(value: date | datetime | pd.Timestamp | str | None) -> str:
     """"4 Sep 2026": the one date style of every report."""
     if value is None or value == "":
-        return "—"
+        return dw.NOTHING
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError):
         return str(value)
-    return f"{ts.day} {ts:%b %Y}"
+    return dw.day(ts)
 
 
 def when(value: datetime | pd.Timestamp | None) -> str:
     """"4 Sep 2026, 21:40" (the phone's clock, as written in the export)."""
     if value is None:
-        return "—"
-    ts = pd.Timestamp(value)
-    return f"{day(ts)}, {ts:%H:%M}"
+        return dw.NOTHING
+    return dw.clock(pd.Timestamp(value))
 
 
 def uk_time(value: datetime | pd.Timestamp | str | None) -> str:
     """A moment of the tool's own clock (UTC inside) as "4 Sep 2026, 21:40 UK time"."""
     if value in (None, ""):
-        return "—"
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is None:
-        ts = ts.tz_localize("UTC")
-    return f"{when(ts.tz_convert(UK))} UK time"
+        return dw.NOTHING
+    return dw.uk_time(pd.Timestamp(value).to_pydatetime())
 
 
-def register_time(value: Any) -> str:
-    """A consent-register value: a date alone as "4 Sep 2026", a moment in UK time."""
-    if value in (None, ""):
-        return "—"
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        return str(value)
-    if ts.tzinfo is None and ts.hour == ts.minute == ts.second == 0:
-        return day(ts)
-    return uk_time(ts)
+# A consent-register value: a date alone as "4 Sep 2026", a moment in UK time. The same
+# function as the consent commands and the web pages use.
+register_time = dw.register_time
 
 
 def span(start: Any, end: Any) -> str:

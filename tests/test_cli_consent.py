@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import UTC, datetime, timedelta
 
@@ -58,6 +59,23 @@ def test_show_prints_the_record_and_its_token(run, grant, group_chat):
     assert "Purpose:" in result.out and result.last_line == token
 
 
+NEXT_YEAR = datetime.now(UTC).year + 1
+UK_MOMENT = r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UK time"
+
+
+def test_show_writes_moments_in_the_reports_style_not_utc(run, grant, group_chat):
+    grant(group_chat)
+    result = run("consent", "show", "1")
+    assert re.search(rf"Recorded by: Ms Head, {UK_MOMENT}\n", result.out), result.out
+    assert "UTC" not in result.out
+
+
+def test_list_gives_the_uk_days_of_recording_and_expiry(run, grant, group_chat):
+    grant(group_chat, "--expires", f"31/01/{NEXT_YEAR}")
+    row = run("consent", "list").out.splitlines()[2]
+    assert re.search(rf"\d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}  31 Jan {NEXT_YEAR}  active$", row)
+
+
 def test_show_of_an_unknown_consent_is_exit_2(run, grant, group_chat):
     grant(group_chat)
     result = run("consent", "show", "42")
@@ -102,7 +120,7 @@ def test_revoked_token_is_refused_end_to_end(run, grant, group_chat):
     token = grant(group_chat)
     run("consent", "revoke", "1", "--reason", "withdrawn", "--by", "Ms Head", "--yes")
     result = run("messages", str(group_chat), "--token", token)
-    assert result.code == 3 and "was revoked" in result.err
+    assert result.code == 3 and re.search(rf"was revoked on {UK_MOMENT} by Ms Head", result.err)
     assert audit_entries(run)[-1]["detail"]["reason"] == "revoked"
 
 

@@ -128,6 +128,6 @@ def test_expiry_date_lasts_to_the_end_of_that_day():
     assert parse_expiry("31/12/2026", NOW) == datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
-def test_past_expiry_date_is_refused():
-    with pytest.raises(RegisterError, match="in the past"):
+def test_a_past_expiry_date_is_named_in_the_reports_style():
+    with pytest.raises(RegisterError, match=r"The expiry date 1 Jan 2026 is in the past"):
         parse_expiry("01/01/2026", NOW)

@@ -112,14 +112,15 @@ def test_revoked_consent_with_a_valid_signature_is_refused(home, group_chat):
     with Register.open(home, clock=at(NOW)) as register:
         consents.revoke(register, token, reason="Parent withdrew", by="Ms Head")
     err = refusal(home, token, group_chat)
-    assert err.reason == "revoked" and "revoked on 2026-11-25 by Ms Head" in str(err)
+    assert err.reason == "revoked"
+    assert "revoked on 25 Nov 2026, 12:00 UK time by Ms Head" in str(err)
     assert audit_events(home)[-1] == ("refused", "revoked")
 
 
 def test_expired_consent_is_refused(home, group_chat):
     _, token = grant_now(home, group_chat, days=30)
     err = refusal(home, token, group_chat, clock=at(NOW + timedelta(days=30)))
-    assert err.reason == "expired" and "expired on 2026-12-25" in str(err)
+    assert err.reason == "expired" and "expired on 25 Dec 2026, 12:00 UK time;" in str(err)
 
 
 def test_consent_is_valid_until_the_moment_it_expires(home, group_chat):
@@ -159,6 +160,13 @@ def test_clock_set_back_before_the_last_event_is_refused(home, group_chat):
     _, token = grant_now(home, group_chat)
     err = refusal(home, token, group_chat, clock=at(NOW - timedelta(days=2)))
     assert err.reason == "clock-behind"
+
+
+def test_clock_behind_names_both_moments_in_uk_time(home, group_chat):
+    _, token = grant_now(home, group_chat)
+    err = refusal(home, token, group_chat, clock=at(NOW - timedelta(days=2)))
+    assert ("clock (23 Nov 2026, 12:00 UK time) is behind the register's last event "
+            "(25 Nov 2026, 12:00 UK time)") in str(err)
 
 
 def test_refusals_never_log_message_text(home, group_chat):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,13 @@ def test_retention_lists_old_reports_and_inactive_consents(run, grant, group_cha
     assert str(tmp_path / "old.csv") in result.out
     assert "#1  Tom Aldridge  class-group-android.txt  revoked" in result.out
     assert (tmp_path / "old.csv").exists()  # listing deletes nothing
+
+
+def test_retention_gives_each_report_the_uk_day_it_was_written(run, grant, group_chat,
+                                                               tmp_path):
+    write_report(run, grant, group_chat, tmp_path / "old.csv")
+    line = run("retention", "--days", "0").out.splitlines()[1]
+    assert re.fullmatch(rf"  \d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}  {re.escape(str(tmp_path))}.*", line)
 
 
 def test_recent_reports_are_not_due(run, grant, group_chat, tmp_path):

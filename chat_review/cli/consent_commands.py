@@ -156,6 +156,9 @@ def list_command(as_json: bool) -> None:
     if not records:
         click.echo("No consents recorded yet.")
         return
+    from chat_review.consent.date_words import register_day
+
+    # Days only, as the school's calendar has them (`consent show` gives the moments).
     echo_table(
         ["#", "Parent", "Export", "Recorded", "Expires", "Status"],
         [
@@ -163,8 +166,8 @@ def list_command(as_json: bool) -> None:
                 str(r.id),
                 r.parent,
                 r.export_name,
-                r.recorded_at[:10],
-                r.expires_at[:10],
+                register_day(r.recorded_at),
+                register_day(r.expires_at),
                 r.status(now),
             ]
             for r in records

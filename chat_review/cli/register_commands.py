@@ -72,13 +72,15 @@ def clock_reset_command(by: str | None) -> None:
     run this: it logs the correction (and the far-ahead time it overrides); later readings
     compare the clock only with entries from then on.
     """
+    from chat_review.consent.date_words import register_time
     from chat_review.consent.recovery import clock_reset
     from chat_review.consent.register import Register
 
     with Register.open(settings().home, create=False) as reg:
         latest, now = clock_reset(reg, stated_by=by)
-    click.echo(f"Logged a clock correction: the register's latest entry ({latest[:16]} UTC) was "
-               f"ahead of the clock ({now[:16]} UTC); readings compare with entries from now on.")
+    click.echo(f"Logged a clock correction: the register's latest entry "
+               f"({register_time(latest)}) was ahead of the clock ({register_time(now)}); "
+               "readings compare with entries from now on.")
 
 
 @click.command("retention", context_settings=CONTEXT_SETTINGS)
@@ -155,11 +157,13 @@ def retention(days: int | None, config_path: Path | None, delete: bool, assume_y
 
 
 def _show_due(days: int, due: list, inactive: list, now) -> None:
+    from chat_review.consent.date_words import register_day
+
     click.echo(f"Reports written more than {days} days ago: {len(due)}")
     notes = {"present": "", "missing": " (already gone)",
              "changed": " (file changed since; left alone)"}
     for report in due:
-        click.echo(f"  {report.written_at[:10]}  {report.path}{notes[report.state]}")
+        click.echo(f"  {register_day(report.written_at)}  {report.path}{notes[report.state]}")
     click.echo(f"Expired or revoked consents: {len(inactive)}")
     for record in inactive:
         click.echo(printable(

@@ -22,6 +22,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["when"] = when
+    env.filters["day"] = day
     env.filters["status_word"] = lambda s: STATUS_WORDS.get(s, s)
     return env
 
@@ -30,12 +31,19 @@ def when(value: Any) -> str:
     """A date or moment from the register as the reports write it ("4 Sep 2026", "4 Sep 2026,
     21:40 UK time"), so a page and the PDF it links to say the same.
 
-    Imported on first use: the reports' words bring pandas, which `chat-review ui` need not
-    load before it prints its address.
+    The plain `consent.date_words` (no pandas), so `chat-review ui` prints its address fast.
     """
-    from chat_review.reports._words import register_time
+    from chat_review.consent.date_words import register_time
 
     return register_time(value)
+
+
+def day(value: Any) -> str:
+    """Only the day of a register value, the school's day ("4 Sep 2026"), for short tables:
+    a moment at 23:30 UTC in summer is already the next day in the UK."""
+    from chat_review.consent.date_words import register_day
+
+    return register_day(value)
 
 
 def os_account() -> str:

@@ -1,0 +1,89 @@
+"""The one date style people read, and the school's clock (plain Python: no pandas).
+
+The reports, the web pages and the command line all write a day as "29 Nov 2026" and a moment
+as "29 Nov 2026, 05:42 UK time", so a headteacher never has to translate between them. The
+register stores moments in UTC (`clock.to_iso`); a school lives by UK time, which is one hour
+ahead in British Summer Time, so every moment is shown in Europe/London.
+
+It lives here, in the lowest package, because the consent commands must start without pandas
+(tests/test_startup_imports.py) while `reports._words` builds its own words on these.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+UK = "Europe/London"  # the school's time zone (named once; reports._words re-exports it)
+NOTHING = "—"
+
+
+def uk_zone() -> ZoneInfo:
+    """Europe/London. Looked up on use (ZoneInfo caches it): an import never needs tz data."""
+    return ZoneInfo(UK)
+
+
+def day(value: date) -> str:
+    """"4 Sep 2026" (no leading zero: how people write it)."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def clock(value: datetime) -> str:
+    """"4 Sep 2026, 21:40" in `value`'s own clock (the caller decides which clock that is)."""
+    return f"{day(value)}, {value:%H:%M}"
+
+
+def in_uk(value: datetime) -> datetime:
+    """A moment on the school's clock; a naive moment is the register's UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(uk_zone())
+
+
+def uk_time(value: datetime) -> str:
+    """"4 Sep 2026, 21:40 UK time": a moment of the tool's own clock, as the school reads it."""
+    return f"{clock(in_uk(value))} UK time"
+
+
+def _parse(value: Any) -> date | datetime | None:
+    """A register value (ISO text, a date or a datetime) as a date or datetime; None if unreadable.
+
+    ISO text holding only a day, or a naive midnight, is a day: that is how the register
+    writes a consent's window ("2026-07-31"), which is a date in the chat's own clock.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        return value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    if moment.tzinfo is None and moment.time() == time(0):
+        return moment.date()
+    return moment
+
+
+def register_time(value: Any) -> str:
+    """A consent-register value in words: a day as "4 Sep 2026", a moment in UK time."""
+    if value in (None, ""):
+        return NOTHING
+    parsed = _parse(value)
+    if parsed is None:
+        return str(value)
+    return uk_time(parsed) if isinstance(parsed, datetime) else day(parsed)
+
+
+def register_day(value: Any) -> str:
+    """Only the day of a register value, the day the school was in (for short tables).
+
+    A moment at 23:30 UTC in summer is already the next day in the UK, and that is the day shown.
+    """
+    if value in (None, ""):
+        return NOTHING
+    parsed = _parse(value)
+    if parsed is None:
+        return str(value)
+    return day(in_uk(parsed).date() if isinstance(parsed, datetime) else parsed)
