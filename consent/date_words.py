@@ -3,7 +3,8 @@
 The reports, the web pages and the command line all write a day as "29 Nov 2026" and a moment
 as "29 Nov 2026, 05:42 UK time", so a headteacher never has to translate between them. The
 register stores moments in UTC (`clock.to_iso`); a school lives by UK time, which is one hour
-ahead in British Summer Time, so every moment is shown in Europe/London.
+ahead in British Summer Time, so every moment is shown in Europe/London, and a day typed as an
+expiry ends at midnight there (`end_of_uk_day`).
 
 It lives here, in the lowest package, because the consent commands must start without pandas
 (tests/test_startup_imports.py) while `reports._words` builds its own words on these.
@@ -87,3 +88,17 @@ def register_day(value: Any) -> str:
     if parsed is None:
         return str(value)
     return day(in_uk(parsed).date() if isinstance(parsed, datetime) else parsed)
+
+
+def uk_today(now: datetime) -> date:
+    """The school's date at `now` (in the first hour of a summer day, UTC still says yesterday)."""
+    return in_uk(now).date()
+
+
+def end_of_uk_day(value: date) -> datetime:
+    """The last second (23:59:59) of a day on the school's clock, as an aware datetime.
+
+    A consent "until 31/07/2026" means until that day ends where the school is: in summer
+    that is 22:59:59 UTC, not 23:59:59 UTC (which would run an hour into 1 August).
+    """
+    return datetime.combine(value, time(23, 59, 59), tzinfo=uk_zone())

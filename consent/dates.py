@@ -6,9 +6,10 @@ How dates are written back to people is `date_words` (one style for every output
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from .date_words import day as day_words
+from .date_words import end_of_uk_day
 from .errors import RegisterError
 
 _RELATIVE = re.compile(r"^\s*(\d{1,4})\s*(d|day|days|w|week|weeks)\s*$", re.IGNORECASE)
@@ -54,7 +55,18 @@ def typed_day(day: date) -> str:
 
 
 def parse_expiry(text: str | None, now: datetime, *, default_days: int = 30) -> datetime:
-    """Expiry moment: 'Nd'/'Nw' from now, or the end of a given day (UK day-first)."""
+    """The moment a consent ends, from what the person typed.
+
+    - nothing: `default_days` days from `now`;
+    - "Nd" / "Nw" (30d, 2w): exactly N days (or weeks) of 24 hours from `now`, the moment of
+      granting, so "30d" granted at 14:05 ends at 14:05 thirty days later (one hour earlier or
+      later on the school's clock if the clocks changed in between);
+    - a day (31/07/2026): the end of that day in UK time (23:59:59 Europe/London), because a
+      school means its own day: in summer, 23:59:59 UTC would last an hour into the next one.
+
+    Consents recorded before the UK day was used keep their stored moment (the register's
+    entries are MAC'd and never rewritten).
+    """
     if text is None:
         return now + timedelta(days=default_days)
     match = _RELATIVE.match(text)
@@ -67,7 +79,7 @@ def parse_expiry(text: str | None, now: datetime, *, default_days: int = 30) -> 
             )
         return now + timedelta(days=days)
     day = parse_day(text, what="expiry date")
-    moment = datetime.combine(day, time(23, 59, 59), tzinfo=now.tzinfo)
+    moment = end_of_uk_day(day)
     if moment <= now:
         raise RegisterError(
             f"The expiry date {day_words(day)} is in the past; give a future date or a number "

@@ -63,6 +63,17 @@ NEXT_YEAR = datetime.now(UTC).year + 1
 UK_MOMENT = r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UK time"
 
 
+@pytest.mark.parametrize(("typed", "shown"), [
+    (f"31/07/{NEXT_YEAR}", f"31 Jul {NEXT_YEAR}, 23:59 UK time"),  # British Summer Time
+    (f"31/01/{NEXT_YEAR}", f"31 Jan {NEXT_YEAR}, 23:59 UK time"),  # Greenwich Mean Time
+])
+def test_show_gives_a_typed_expiry_as_the_end_of_that_uk_day(run, grant, group_chat, typed,
+                                                               shown):
+    grant(group_chat, "--expires", typed)
+    result = run("consent", "show", "1")
+    assert f"Expires:     {shown}\n" in result.out
+
+
 def test_show_writes_moments_in_the_reports_style_not_utc(run, grant, group_chat):
     grant(group_chat)
     result = run("consent", "show", "1")
@@ -71,9 +82,9 @@ def test_show_writes_moments_in_the_reports_style_not_utc(run, grant, group_chat
 
 
 def test_list_gives_the_uk_days_of_recording_and_expiry(run, grant, group_chat):
-    grant(group_chat, "--expires", f"31/01/{NEXT_YEAR}")
+    grant(group_chat, "--expires", f"31/07/{NEXT_YEAR}")
     row = run("consent", "list").out.splitlines()[2]
-    assert re.search(rf"\d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}  31 Jan {NEXT_YEAR}  active$", row)
+    assert re.search(rf"\d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}  31 Jul {NEXT_YEAR}  active$", row)
 
 
 def test_show_of_an_unknown_consent_is_exit_2(run, grant, group_chat):

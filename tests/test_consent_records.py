@@ -124,8 +124,12 @@ def test_expiry_in_days_and_weeks():
     assert parse_expiry("2w", NOW) == NOW + timedelta(days=14)
 
 
-def test_expiry_date_lasts_to_the_end_of_that_day():
+def test_expiry_date_lasts_to_the_end_of_that_day_in_winter():
     assert parse_expiry("31/12/2026", NOW) == datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def test_expiry_date_in_summer_ends_at_midnight_uk_time_not_utc():
+    assert parse_expiry("31/07/2027", NOW) == datetime(2027, 7, 31, 22, 59, 59, tzinfo=UTC)
 
 
 def test_a_past_expiry_date_is_named_in_the_reports_style():

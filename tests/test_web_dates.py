@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import ONE_TO_ONE_ZIP, SAMPLE_CONFIG
@@ -67,7 +68,7 @@ def test_the_blank_form_offers_an_expiry_day_first(chromium, server):  # noqa: F
     page, watch = open_page(chromium, server, locale="en-US")
     page.goto(server.base + "/consents/new")
     offered = page.get_by_label("Consent ends on").input_value()
-    in_30_days = (datetime.now(UTC) + timedelta(days=30)).date()
+    in_30_days = datetime.now(ZoneInfo("Europe/London")).date() + timedelta(days=30)
     assert offered == f"{in_30_days:%d/%m/%Y}"
     watch.check()
 
@@ -111,4 +112,16 @@ def test_pages_write_moments_in_uk_time_and_days_as_reports_do(chromium, server,
     for path in ("/consents", "/consents/1", "/audit", "/settings", "/retention"):
         page.goto(server.base + path)
         assert "UTC" not in page.inner_text("main"), path
+    watch.check()
+
+
+def test_a_summer_day_typed_in_the_form_ends_at_midnight_uk_time(chromium, server,  # noqa: F811
+                                                                   export):
+    summer = f"31/07/{date.today().year + 1}"
+    page, watch = open_page(chromium, server)
+    fill_consent(page, export, expires=summer)
+    page.wait_for_url("**/consents/1")
+    facts = dict(zip(page.locator("dl.facts dt").all_inner_texts(),
+                     page.locator("dl.facts dd").all_inner_texts(), strict=True))
+    assert facts["Expires"] == f"31 Jul {date.today().year + 1}, 23:59 UK time"
     watch.check()

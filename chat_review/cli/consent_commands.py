@@ -64,7 +64,8 @@ def consent() -> None:
 @click.option(
     "--expires",
     metavar="DATE|DAYS",
-    help="When consent ends: a date (31/12/2026) or days (30d). Default: 30 days.",
+    help="When consent ends: a date (31/12/2026: to the end of that day, UK time) or days "
+    "(30d: from now). Default: 30 days.",
 )
 @click.option(
     "--from", "window_from", metavar="DATE", help="Only messages from this date (31/12/2026)."

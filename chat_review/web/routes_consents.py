@@ -58,10 +58,12 @@ async def consent_list(request: Request) -> Response:
 
 def _blank_form(request: Request) -> dict[str, str]:
     from chat_review.consent.clock import utc_now
+    from chat_review.consent.date_words import uk_today
     from chat_review.consent.dates import typed_day
 
     values = dict.fromkeys(GRANT_FIELDS, "")
-    values["expires"] = typed_day((utc_now() + timedelta(days=30)).date())
+    # the school's today (UTC is still on yesterday in the first hour of a summer day)
+    values["expires"] = typed_day(uk_today(utc_now()) + timedelta(days=30))
     values["recorded_by"] = session_of(request).reviewer or ""
     return values
 
