@@ -68,5 +68,5 @@ def test_a_grant_refusal_is_the_cli_sentence_in_the_page(api):  # noqa: F811
     response = grant_form(api, GROUP_CHAT.read_bytes(), window_from="2026-05-01",
                           window_to="2026-04-01")
     assert response.status == 200
-    assert "The consent window starts (01/05/2026) after it ends (01/04/2026)" in response.text()
+    assert "The consent window starts (1 May 2026) after it ends (1 Apr 2026)" in response.text()
     assert 'value="Tom Aldridge"' in response.text()  # what was typed is kept
