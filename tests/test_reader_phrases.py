@@ -164,3 +164,16 @@ def test_system_events_names_each_system_rows_category() -> None:
         "encryption", "created", "added", None, "left", "icon"
     ]
     assert list(got.cat.categories)[:3] == ["encryption", "created", "added"]
+
+
+def test_a_chat_without_media_or_notices_compiles_no_phrase_pattern() -> None:
+    # compiling every table's patterns cost a quarter of a second per process; a pattern is
+    # compiled only when a body's first and last bytes agree with one of its phrases
+    from chat_review.reader import phrases
+
+    phrases.phrasebook.cache_clear()
+    parse(FIRST + "13/01/2024, 08:01 - Alice Hart: see you at 5\n")
+    book = phrases.phrasebook()
+    assert book._start_compiled == {}
+    parse(FIRST + "13/01/2024, 08:01 - Alice Hart: <Media omitted>\n")
+    assert list(book._start_compiled) == [phrases._key("<Media omitted>")]

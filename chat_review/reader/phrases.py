@@ -13,7 +13,7 @@ body's span) run only on the few bodies that agree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -38,7 +38,8 @@ class Row:
     phrase: str
 
 
-def _read_table(name: str) -> list[Row]:
+@cache
+def _read_table(name: str) -> tuple[Row, ...]:
     """The rows of one phrase table; columns are found by the header line (lang, the kind
     column, optional scope, phrase; source and seen_in are documentation only)."""
     text = resources.files("chat_review").joinpath("data", name).read_text(encoding="utf-8")
@@ -55,7 +56,7 @@ def _read_table(name: str) -> list[Row]:
             raise ValueError(f"{name}: bad row {raw!r}")
         get = dict(zip(cols, cells, strict=False))
         rows.append(Row(get["lang"], cells[1], get.get("scope", ""), get["phrase"]))
-    return rows
+    return tuple(rows)
 
 
 def _bytes_pattern(phrase: str, *, file_group: bool) -> bytes:
@@ -105,32 +106,49 @@ def _str_pattern(phrase: str) -> str:
 
 @dataclass
 class PhraseBook:
-    """Compiled scanners for the three tables."""
+    """The three tables as pattern sources and numpy prefilters.
+
+    Patterns are kept as sources and compiled the first time the prefilter lets a body through
+    to them (`start_pattern`, `_compile_bytes`): compiling all of them took 0.24 s per process,
+    and a chat needs only a handful.
+    """
 
     # media prefixes, deleted markers, 'anywhere' system phrases: per 3-byte key (the phrases'
-    # first bytes as a little-endian int), one pattern of the phrases with that key and, per
-    # group of that pattern, (category, kind, has_file)
-    start: dict[int, tuple[re.Pattern[bytes], list[tuple[str, str, bool]]]]
+    # first bytes as a little-endian int), the source of one pattern of the phrases with that
+    # key and, per group of that pattern, (category, kind, has_file)
+    start: dict[int, tuple[bytes, list[tuple[str, str, bool]]]]
     start_keys: np.ndarray  # the keys, sorted, for prefiltering
     start_min: np.ndarray  # per key, the shortest first line one of its phrases can match
     start_max: np.ndarray  # ... and the longest
     start_pairs: np.ndarray  # sorted (key << 24 | last 3 bytes, case folded) of fixed phrases
     start_anytail: np.ndarray  # per key: some phrase ends with a placeholder (no tail check)
-    suffix_media: list[tuple[bytes, re.Pattern[bytes]]]  # "{file} (file attached)" and friends
+    # "{file} (file attached)" and friends: (last text, pattern source, number of groups)
+    suffix_media: list[tuple[bytes, bytes, int]]
     edited: list[bytes]  # markers at the end of a body
-    # every system phrase as (a word it must contain, its pattern's source, the event), in the
-    # order tried; a pattern is compiled the first time a line contains its word
-    system_events: list[tuple[tuple[str, bool], str, str]]
+    _start_compiled: dict[int, re.Pattern[bytes]] = field(default_factory=dict)
+
+    def start_pattern(self, key: int) -> re.Pattern[bytes]:
+        """The compiled pattern of the phrases starting with `key` (compiled on first use)."""
+        pat = self._start_compiled.get(key)
+        if pat is None:
+            pat = self._start_compiled[key] = re.compile(self.start[key][0], re.IGNORECASE)
+        return pat
+
+
+@cache
+def _compile_bytes(source: bytes) -> re.Pattern[bytes]:
+    """A suffix form's pattern, compiled the first time a body's ending points at it."""
+    return re.compile(source, re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def phrasebook() -> PhraseBook:
-    """Load and compile the phrase tables once per process."""
+    """Load the phrase tables once per process (patterns are compiled when first needed)."""
     media = _read_table("media_phrases.tsv")
     markers = _read_table("marker_phrases.tsv")
     system = _read_table("system_phrases.tsv")
-    alts: list[tuple[int, bytes, tuple[str, str, bool]]] = []
-    suffix: list[tuple[bytes, re.Pattern[bytes]]] = []
+    alts: list[tuple[int, bytes, tuple[str, str, bool], str]] = []
+    suffix: list[tuple[bytes, bytes, int]] = []
     # Longest phrases first so "This message was deleted." wins over its prefix.
     for row in media:
         # a phrase that does not start with text ("<{file} eklendi>") is found by its ending
@@ -138,7 +156,7 @@ def phrasebook() -> PhraseBook:
                 "utf-8", "ignore"):
             tail = _TOKEN.split(row.phrase)[-1].encode()
             full = MK_B + b"*" + _bytes_pattern(row.phrase, file_group=True) + _END
-            suffix.append((tail.strip(b"."), re.compile(full, re.IGNORECASE)))
+            suffix.append((tail.strip(b"."), full, row.phrase.count("{file}")))
             continue
         has_file = "{file}" in row.phrase
         pat = _bytes_pattern(row.phrase, file_group=has_file)
@@ -156,42 +174,49 @@ def phrasebook() -> PhraseBook:
             alts.append((_key(row.phrase), pat, ("system", row.kind, False), row.phrase))
     # a phrase starting with "<" is also looked for after "<" and a direction mark
     alts += [(k, p, r, t) for key, p, r, t in alts if (key & 0xFF) == 0x3C for k in _MARKED_KEYS]
-    start: dict[int, tuple[re.Pattern[bytes], list[tuple[str, str, bool]]]] = {}
+    by_key: dict[int, list[tuple[bytes, tuple[str, str, bool], str]]] = {}
+    for k, p, r, t in alts:  # table order within a key
+        by_key.setdefault(k, []).append((p, r, t))
+    start: dict[int, tuple[bytes, list[tuple[str, str, bool]]]] = {}
     lengths: dict[int, tuple[int, int]] = {}
     pairs: set[int] = set()
     anytail: set[int] = set()
-    for key in sorted({a[0] for a in alts}):
-        mine = [(p, r) for k, p, r, _ in alts if k == key]  # table order within a key
-        spans = [_byte_span(t) for k, _, _, t in alts if k == key]
+    for key in sorted(by_key):
+        mine = by_key[key]
+        spans = [_byte_span(t) for _, _, t in mine]
         lengths[key] = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
-        for _, _, _, t in [a for a in alts if a[0] == key]:
+        for _, _, t in mine:
             last = _TOKEN.split(t)[-1].rstrip(".").encode()
             if len(last) < KEY_BYTES:
                 anytail.add(key)
             else:
                 pairs.add(key << 24 | _fold(int.from_bytes(last[-KEY_BYTES:], "little")))
-        pat = re.compile(MK_B + b"*(?:" + b"|".join(p for p, _ in mine) + b")", re.IGNORECASE)
-        start[key] = (pat, [r for _, r in mine])
+        source = MK_B + b"*(?:" + b"|".join(p for p, _, _ in mine) + b")"
+        start[key] = (source, [r for _, r, _ in mine])
     edited = [r.phrase.encode() for r in markers if r.kind == "edited"]
     # most literal text first ("{file} • {any} document omitted" before "{file} document
     # omitted"): a body takes the first suffix form that matches it
-    suffix.sort(key=lambda tp: -len(_TOKEN.sub("", tp[1].pattern.decode("utf-8", "ignore"))))
-    for tail in [t for t, _ in suffix] + edited:
+    suffix.sort(key=lambda tp: -len(_TOKEN.sub("", tp[1].decode("utf-8", "ignore"))))
+    for tail in [t for t, _, _ in suffix] + edited:
         if not tail:  # the scan compares the last (up to 4) bytes first
             raise ValueError("a suffix phrase must end with text")
-    # most literal text first, so "{name} removed the group photo" (icon) is tried before
-    # "{name} removed {name}" (removed); each phrase is tried only when its longest word is in
-    # the text (a plain substring test), so a line costs a few regex matches, not hundreds
-    by_detail = sorted(system, key=lambda r: -len(_TOKEN.sub("", r.phrase)))
-    events = []
-    for row in by_detail:
-        events.append((_index_word(row.phrase), _str_pattern(row.phrase) + r"[.]?$", row.kind))
     key_arr = np.array(sorted(start), dtype=np.int64)
     span = np.array([lengths[k] for k in sorted(start)], dtype=np.int64).reshape(-1, 2)
     return PhraseBook(start, key_arr, span[:, 0], span[:, 1],
                       np.array(sorted(pairs), dtype=np.int64),
                       np.array([k in anytail for k in sorted(start)], dtype=bool),
-                      suffix, edited, events)
+                      suffix, edited)
+
+
+@lru_cache(maxsize=1)
+def _system_events() -> list[tuple[tuple[str, bool], str, str]]:
+    """Every system phrase as (a word it must contain, the phrase, the event), in the order
+    tried: most literal text first, so "{name} removed the group photo" (icon) is tried before
+    "{name} removed {name}" (removed); each phrase is tried only when its longest word is in
+    the text (a plain substring test), so a line costs a few regex matches, not hundreds."""
+    system = _read_table("system_phrases.tsv")
+    by_detail = sorted(system, key=lambda r: -len(_TOKEN.sub("", r.phrase)))
+    return [(_index_word(row.phrase), row.phrase, row.kind) for row in by_detail]
 
 
 #: Bytes a phrase's first line may grow by: direction marks, wide spaces, a final full stop.
@@ -323,8 +348,8 @@ def scan_spans(
     known = pairs[np.minimum(np.searchsorted(pairs, pair), max(len(pairs) - 1, 0))] == pair
     hit &= known | book.start_anytail[at]
     for i, k in zip(np.flatnonzero(hit).tolist(), key[hit].tolist(), strict=True):
-        pat, rows = book.start[k]
-        m = pat.match(buf, int(starts[i]), int(ends[i]))
+        rows = book.start[k][1]
+        m = book.start_pattern(k).match(buf, int(starts[i]), int(ends[i]))
         if m is None:
             continue
         g = m.lastindex or 0
@@ -335,13 +360,13 @@ def scan_spans(
     # suffix forms: prefilter on the phrase's last (up to 4) bytes, looked for before a final
     # full stop or direction mark; the regex then checks the whole first line
     tail = _tail4(buf, w, starts, _trim_end(buf, w, starts, first_line_ends))
-    by_tail: dict[int, list[re.Pattern[bytes]]] = {}
-    short: list[tuple[bytes, re.Pattern[bytes]]] = []
-    for t, full in book.suffix_media:  # in order, most literal text first
+    by_tail: dict[int, list[int]] = {}
+    short: list[tuple[bytes, int]] = []
+    for j, (t, _src, _groups) in enumerate(book.suffix_media):  # most literal text first
         if len(t) >= 4:
-            by_tail.setdefault(_int4(t), []).append(full)
+            by_tail.setdefault(_int4(t), []).append(j)
         else:
-            short.append((t, full))
+            short.append((t, j))
     maybe = np.isin(tail, np.array(sorted(by_tail), dtype=np.int64))
     short_hit = {t: _ends_with(tail, t) for t in {t for t, _ in short}}
     for hit_t in short_hit.values():
@@ -370,29 +395,31 @@ def scan_spans(
 
 
 @cache
-def _alternation(patterns: tuple[re.Pattern[bytes], ...]) -> re.Pattern[bytes] | None:
-    """`patterns` (one group each, same flags) as one alternation: a full match tries them in
+def _alternation(forms: tuple[int, ...]) -> re.Pattern[bytes] | None:
+    """The suffix forms `forms` (one group each) as one alternation: a full match tries them in
     order, like a loop over them, in one call (an edited message's "...>" was tried against
     28 "<attached: {file}>" forms one by one: a third of the reader's time on 1M messages)."""
-    if len(patterns) < 2 or len({p.flags for p in patterns}) != 1 or any(
-            p.groups != 1 for p in patterns):
+    suffix = phrasebook().suffix_media
+    if len(forms) < 2 or any(suffix[j][2] != 1 for j in forms):
         return None
-    body = b"|".join(b"(?:" + p.pattern + b")" for p in patterns)
-    return re.compile(body, patterns[0].flags & ~re.UNICODE)
+    body = b"|".join(b"(?:" + suffix[j][1] + b")" for j in forms)
+    return re.compile(body, re.IGNORECASE)
 
 
-def _first_match(patterns: tuple[re.Pattern[bytes], ...], buf: bytes, s: int, e: int
+def _first_match(forms: tuple[int, ...], buf: bytes, s: int, e: int
                  ) -> tuple[bool, bytes | None]:
-    """Whether one of `patterns` fully matches buf[s:e], and the first such one's group."""
-    combined = _alternation(patterns)
+    """Whether one of the suffix forms `forms` fully matches buf[s:e], and the first such
+    one's group."""
+    combined = _alternation(forms)
     if combined is not None:
         m = combined.fullmatch(buf, s, e)
         if m is None:
             return False, None
         if m.lastindex is not None:
             return True, m.group(m.lastindex)
-    for full in patterns:  # one pattern, or the group did not take part: find which matched
-        m = full.fullmatch(buf, s, e)
+    suffix = phrasebook().suffix_media
+    for j in forms:  # one pattern, or the group did not take part: find which matched
+        m = _compile_bytes(suffix[j][1]).fullmatch(buf, s, e)
         if m is not None:
             return True, m.group(1)
     return False, None
@@ -474,7 +501,7 @@ def _event_index() -> tuple[dict[str, list[int]], list[tuple[str, list[int]]]]:
     """System phrases by word: {token: phrase numbers} and [(substring, phrase numbers)]."""
     tokens: dict[str, list[int]] = {}
     subs: dict[str, list[int]] = {}
-    for n, ((word, alone), _src, _ev) in enumerate(phrasebook().system_events):
+    for n, ((word, alone), _phrase, _ev) in enumerate(_system_events()):
         (tokens if alone else subs).setdefault(word.lower() if alone else word, []).append(n)
     return tokens, list(subs.items())
 
@@ -497,14 +524,15 @@ def system_event(text: str) -> str | None:
     for word, rows in subs:
         if word in text:
             cand.update(rows)
-    events = phrasebook().system_events
+    events = _system_events()
     for n in sorted(cand):
-        _word, source, event = events[n]
-        if _compiled(source).match(text):
+        _word, phrase, event = events[n]
+        if _compiled(phrase).match(text):
             return event
     return None
 
 
 @cache
-def _compiled(source: str) -> re.Pattern[str]:
-    return re.compile(source, re.DOTALL | re.IGNORECASE)
+def _compiled(phrase: str) -> re.Pattern[str]:
+    """A system phrase's pattern, compiled the first time a line contains its word."""
+    return re.compile(_str_pattern(phrase) + r"[.]?$", re.DOTALL | re.IGNORECASE)
