@@ -114,9 +114,9 @@ class PhraseBook:
     """
 
     # media prefixes, deleted markers, 'anywhere' system phrases: per 3-byte key (the phrases'
-    # first bytes as a little-endian int), the source of one pattern of the phrases with that
-    # key and, per group of that pattern, (category, kind, has_file)
-    start: dict[int, tuple[bytes, list[tuple[str, str, bool]]]]
+    # first bytes as a little-endian int), the phrases with that key in the order tried, each
+    # with (category, kind, has_file); one pattern of them all has a group per phrase
+    start: dict[int, list[tuple[tuple[str, str, bool], str]]]
     start_keys: np.ndarray  # the keys, sorted, for prefiltering
     start_min: np.ndarray  # per key, the shortest first line one of its phrases can match
     start_max: np.ndarray  # ... and the longest
@@ -131,8 +131,21 @@ class PhraseBook:
         """The compiled pattern of the phrases starting with `key` (compiled on first use)."""
         pat = self._start_compiled.get(key)
         if pat is None:
-            pat = self._start_compiled[key] = re.compile(self.start[key][0], re.IGNORECASE)
+            alts = b"|".join(_alternative(r[0], phrase, r[2]) for r, phrase in self.start[key])
+            pat = re.compile(MK_B + b"*(?:" + alts + b")", re.IGNORECASE)
+            self._start_compiled[key] = pat
         return pat
+
+
+def _alternative(category: str, phrase: str, has_file: bool) -> bytes:
+    """One phrase's part of its start key's pattern: one group (the file name, or the whole
+    phrase), then what may follow (a final stop and marks; the end of the line or body)."""
+    pat = _bytes_pattern(phrase, file_group=has_file)
+    if category == "media":
+        return (pat if has_file else b"(" + pat + b")") + _END + rb"(?=\n|\Z)"
+    if category == "deleted":
+        return b"(" + pat + b")" + _END + rb"\Z"
+    return b"(" + pat + rb")\Z"  # an 'anywhere' system phrase
 
 
 @cache
@@ -147,7 +160,7 @@ def phrasebook() -> PhraseBook:
     media = _read_table("media_phrases.tsv")
     markers = _read_table("marker_phrases.tsv")
     system = _read_table("system_phrases.tsv")
-    alts: list[tuple[int, bytes, tuple[str, str, bool], str]] = []
+    alts: list[tuple[int, tuple[str, str, bool], str]] = []
     suffix: list[tuple[bytes, bytes, int]] = []
     # Longest phrases first so "This message was deleted." wins over its prefix.
     for row in media:
@@ -159,40 +172,32 @@ def phrasebook() -> PhraseBook:
             suffix.append((tail.strip(b"."), full, row.phrase.count("{file}")))
             continue
         has_file = "{file}" in row.phrase
-        pat = _bytes_pattern(row.phrase, file_group=has_file)
-        if not has_file:
-            pat = b"(" + pat + b")"
-        alts.append((_key(row.phrase), pat + _END + rb"(?=\n|\Z)", ("media", row.kind, has_file),
-                     row.phrase))
+        alts.append((_key(row.phrase), ("media", row.kind, has_file), row.phrase))
     for row in markers:
         if row.kind == "deleted":
-            pat = b"(" + _bytes_pattern(row.phrase, file_group=False) + b")" + _END + rb"\Z"
-            alts.append((_key(row.phrase), pat, ("deleted", row.kind, False), row.phrase))
+            alts.append((_key(row.phrase), ("deleted", row.kind, False), row.phrase))
     for row in system:
         if row.scope == "anywhere":
-            pat = b"(" + _bytes_pattern(row.phrase, file_group=False) + rb")\Z"
-            alts.append((_key(row.phrase), pat, ("system", row.kind, False), row.phrase))
+            alts.append((_key(row.phrase), ("system", row.kind, False), row.phrase))
     # a phrase starting with "<" is also looked for after "<" and a direction mark
-    alts += [(k, p, r, t) for key, p, r, t in alts if (key & 0xFF) == 0x3C for k in _MARKED_KEYS]
-    by_key: dict[int, list[tuple[bytes, tuple[str, str, bool], str]]] = {}
-    for k, p, r, t in alts:  # table order within a key
-        by_key.setdefault(k, []).append((p, r, t))
-    start: dict[int, tuple[bytes, list[tuple[str, str, bool]]]] = {}
+    alts += [(k, r, t) for key, r, t in alts if (key & 0xFF) == 0x3C for k in _MARKED_KEYS]
+    by_key: dict[int, list[tuple[tuple[str, str, bool], str]]] = {}
+    for k, r, t in alts:  # table order within a key
+        by_key.setdefault(k, []).append((r, t))
     lengths: dict[int, tuple[int, int]] = {}
     pairs: set[int] = set()
     anytail: set[int] = set()
     for key in sorted(by_key):
         mine = by_key[key]
-        spans = [_byte_span(t) for _, _, t in mine]
+        spans = [_byte_span(t) for _, t in mine]
         lengths[key] = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
-        for _, _, t in mine:
+        for _, t in mine:
             last = _TOKEN.split(t)[-1].rstrip(".").encode()
             if len(last) < KEY_BYTES:
                 anytail.add(key)
             else:
                 pairs.add(key << 24 | _fold(int.from_bytes(last[-KEY_BYTES:], "little")))
-        source = MK_B + b"*(?:" + b"|".join(p for p, _, _ in mine) + b")"
-        start[key] = (source, [r for _, r, _ in mine])
+    start = by_key  # in table order within a key
     edited = [r.phrase.encode() for r in markers if r.kind == "edited"]
     # most literal text first ("{file} • {any} document omitted" before "{file} document
     # omitted"): a body takes the first suffix form that matches it
@@ -348,12 +353,11 @@ def scan_spans(
     known = pairs[np.minimum(np.searchsorted(pairs, pair), max(len(pairs) - 1, 0))] == pair
     hit &= known | book.start_anytail[at]
     for i, k in zip(np.flatnonzero(hit).tolist(), key[hit].tolist(), strict=True):
-        rows = book.start[k][1]
         m = book.start_pattern(k).match(buf, int(starts[i]), int(ends[i]))
         if m is None:
             continue
         g = m.lastindex or 0
-        cat, _kind, has_file = rows[g - 1]
+        cat, _kind, has_file = book.start[k][g - 1][0]
         targets[cat][i] = True
         if has_file:
             attachment[i] = m.group(g)
