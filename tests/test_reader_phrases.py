@@ -177,3 +177,21 @@ def test_a_chat_without_media_or_notices_compiles_no_phrase_pattern() -> None:
     assert book._start_compiled == {}
     parse(FIRST + "13/01/2024, 08:01 - Alice Hart: <Media omitted>\n")
     assert list(book._start_compiled) == [phrases._key("<Media omitted>")]
+
+
+def test_repeated_attachment_lines_each_keep_their_own_file_name() -> None:
+    # equal short bodies are matched once and share the result; different names must not
+    names = ["IMG-20240113-WA0001.jpg", "IMG-20240113-WA0002.jpg", "IMG-20240113-WA0001.jpg"]
+    body = "".join(f"[13/01/2024, 09:0{k}:00] Ben Okafor: {LRM}<attached: {n}>\n"
+                   for k, n in enumerate(names))
+    m = parse_export_bytes((FIRST_IOS + body).encode(), "chat.txt", sha256="0" * 64).messages
+    assert list(m["kind"].iloc[1:]) == ["media"] * 3
+    assert list(m["attachment"].iloc[1:]) == names
+
+
+def test_an_edited_marker_after_marks_and_a_line_break_leaves_the_text_before_them() -> None:
+    marker = next(r.phrase for r in MARKERS if r.kind == "edited")
+    line = f"13/01/2024, 09:00 - Ben Okafor: two\nlines\n{LRM}{LRM}{marker}\n"
+    m = parse(FIRST + line).messages
+    assert bool(m["edited"].iat[1]) is True
+    assert m["text"].iat[1] == "two\nlines"

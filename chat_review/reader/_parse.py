@@ -298,7 +298,7 @@ def _build(
     kind[cls.media & ~sys_line] = _K_MEDIA
     kind[cls.deleted & ~sys_line] = _K_DELETED
 
-    text = _texts(arr, body_start, body_end, cls.new_body)
+    text = _texts(arr, body_start, cls.text_end)
     del body_start, body_end
     if sig.bracket:
         _marked_lines(kind, marked, s_codes, text, line, warnings)
@@ -373,10 +373,8 @@ def _layout_notes(sig: headers.Signature) -> str:
 _TEXT_BLOCK = 1 << 20
 
 
-def _texts(
-    arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, replaced: dict[int, str]
-) -> pd.arrays.StringArray:
-    """Each body ``arr[starts[i]:ends[i]]`` as a str (the edited ones from ``replaced``).
+def _texts(arr: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pd.arrays.StringArray:
+    """Each body ``arr[starts[i]:ends[i]]`` as a str.
 
     Per block of about 1 MiB: the bodies are copied out with numpy, separated by NUL (which a
     chat never contains), decoded once and split, so no Python code runs per message.
@@ -406,8 +404,6 @@ def _texts(
         parts.pop()
         out[i:j] = parts
         i = j
-    for k, nb in replaced.items():
-        out[k] = nb
     return pd.arrays.StringArray(out)
 
 

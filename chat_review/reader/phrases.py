@@ -20,7 +20,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ._locate import _load8, words8
+from ._locate import _load8, factorize_spans, words8
 from .headers import MARKS, MK_B, SP_B, SPACES
 
 _TOKEN = re.compile(r"(\{name\}|\{any\}|\{file\}|\{'\}|\{\"\})")
@@ -279,7 +279,7 @@ class Classified:
     system: np.ndarray  # bool ('anywhere' system phrases)
     attachment: dict[int, bytes]
     edited: np.ndarray  # bool
-    new_body: dict[int, str]  # bodies with the edited marker removed
+    text_end: np.ndarray  # where each body's text ends: before an edited marker and its space
     marked: np.ndarray  # bool: the body starts with U+200E (iOS system lines and placeholders)
 
 
@@ -329,10 +329,9 @@ def scan_spans(
     system = np.zeros(n, dtype=bool)
     edited = np.zeros(n, dtype=bool)
     attachment: dict[int, bytes] = {}
-    new_body: dict[int, str] = {}
     targets = {"media": media, "deleted": deleted, "system": system}
     if not n or not buf:
-        return Classified(media, deleted, system, attachment, edited, new_body,
+        return Classified(media, deleted, system, attachment, edited, ends.copy(),
                           np.zeros(n, dtype=bool))
 
     w = words8(buf)
@@ -341,29 +340,26 @@ def scan_spans(
     marked = (size >= 3) & ((head & np.uint64(0xFFFFFF)) == np.uint64(0x8E80E2))  # U+200E
     shift = np.where(marked, np.uint64(24), np.uint64(0))
     key = ((head >> shift) & np.uint64(0xFFFFFF)).astype(np.int64)
+    del head, shift
     key = np.where(starts + 3 * marked + 3 <= ends, _fold_keys(key), -1)
     keys = book.start_keys  # sorted
     at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
     line_len = first_line_ends - starts
     hit = (keys[at] == key) & (line_len >= book.start_min[at]) & (line_len <= book.start_max[at])
     # and the first line's last 3 bytes (before a final full stop or mark) end some phrase
-    end3 = _tail4(buf, w, starts, _trim_end(buf, w, starts, first_line_ends)) >> 8
+    word = _words_before(buf, w, first_line_ends)
+    tail = _trimmed_tail4(buf, w, starts, first_line_ends, word)
+    end3 = tail >> 8
     pair = (key << 24) | _fold_keys(np.where(end3 >= 0, end3, 0))
+    del end3
     pairs = book.start_pairs
     known = pairs[np.minimum(np.searchsorted(pairs, pair), max(len(pairs) - 1, 0))] == pair
     hit &= known | book.start_anytail[at]
-    for i, k in zip(np.flatnonzero(hit).tolist(), key[hit].tolist(), strict=True):
-        m = book.start_pattern(k).match(buf, int(starts[i]), int(ends[i]))
-        if m is None:
-            continue
-        g = m.lastindex or 0
-        cat, _kind, has_file = book.start[k][g - 1][0]
-        targets[cat][i] = True
-        if has_file:
-            attachment[i] = m.group(g)
+    del pair, known, at
+    _match_starts(book, buf, w, starts, ends, np.flatnonzero(hit), key, targets, attachment)
+    del hit, key
     # suffix forms: prefilter on the phrase's last (up to 4) bytes, looked for before a final
     # full stop or direction mark; the regex then checks the whole first line
-    tail = _tail4(buf, w, starts, _trim_end(buf, w, starts, first_line_ends))
     by_tail: dict[int, list[int]] = {}
     short: list[tuple[bytes, int]] = []
     for j, (t, _src, _groups) in enumerate(book.suffix_media):  # most literal text first
@@ -387,15 +383,137 @@ def scan_spans(
         if found:
             media[i] = True
             attachment[i] = name
-    tail = _tail4(buf, w, starts, ends)
-    for marker in book.edited:
-        for i in np.flatnonzero(tail == _int4(marker)).tolist():
-            s, e = int(starts[i]), int(ends[i])
-            if not buf.endswith(marker, s, e):
-                continue
-            edited[i] = True
-            new_body[i] = _strip_tail(buf[s : e - len(marker)].decode())
-    return Classified(media, deleted, system, attachment, edited, new_body, marked)
+    del maybe, short_hit
+    # the body's last 4 bytes: those of its first line's 8-byte word where it has one line
+    one_line = (first_line_ends == ends) & (ends >= 8)
+    tail = np.where(size >= 4, (word >> np.uint64(32)).astype(np.int64), -1)
+    del word
+    multi = np.flatnonzero(~one_line)
+    tail[multi] = _tail4(buf, w, starts[multi], ends[multi])
+    text_end = ends.copy()
+    for marker in book.edited:  # (a later marker wins where one ends another)
+        rows = np.flatnonzero(tail == _int4(marker))
+        rows = rows[_ends_with_bytes(buf, w, starts[rows], ends[rows], marker)]
+        edited[rows] = True
+        text_end[rows] = _strip_tail(buf, w, starts[rows], ends[rows] - len(marker))
+    return Classified(media, deleted, system, attachment, edited, text_end, marked)
+
+
+#: Bodies up to this long are matched once per distinct text; longer ones one by one.
+_SHORT_BODY = 64
+
+
+def _match_starts(book: PhraseBook, buf: bytes, w: np.ndarray, starts: np.ndarray,
+                  ends: np.ndarray, rows: np.ndarray, key: np.ndarray,
+                  targets: dict[str, np.ndarray], attachment: dict[int, bytes]) -> None:
+    """Run the start-key patterns on the bodies `rows` that passed the prefilter.
+
+    A pattern reads nothing outside the body's span, so equal bodies get equal results: short
+    bodies ("<Media omitted>", "This message was deleted", tens of thousands in a big chat) are
+    grouped by their bytes and each distinct text is matched once.
+    """
+    length = ends[rows] - starts[rows]
+    short = length <= _SHORT_BODY
+    sr = rows[short]
+    codes, first = factorize_spans(buf, w, starts[sr], length[short])
+    # per distinct text: (category or "", group start and end relative to the body's start)
+    found: list[tuple[str, int, int]] = []
+    for i in sr[first].tolist():
+        found.append(_match_start(book, buf, int(starts[i]), int(ends[i]), int(key[i])))
+    for cat, target in targets.items():
+        mine = np.array([f[0] == cat for f in found], dtype=bool)
+        if mine.any():
+            target[sr[mine[codes]]] = True
+    named = np.array([f[1] >= 0 for f in found], dtype=bool)
+    with_file = np.flatnonzero(named[codes])
+    for i, c in zip(sr[with_file].tolist(), codes[with_file].tolist(), strict=True):
+        _cat, a, b = found[c]
+        s = int(starts[i])
+        attachment[i] = buf[s + a : s + b]
+    for i in rows[~short].tolist():
+        s = int(starts[i])
+        cat, a, b = _match_start(book, buf, s, int(ends[i]), int(key[i]))
+        if cat:
+            targets[cat][i] = True
+            if a >= 0:
+                attachment[i] = buf[s + a : s + b]
+
+
+def _match_start(book: PhraseBook, buf: bytes, s: int, e: int, k: int) -> tuple[str, int, int]:
+    """(category, start and end of the file name relative to `s` or -1) of the body
+    buf[s:e] by the phrases starting with key `k`; ("", -1, -1) when none matches."""
+    m = book.start_pattern(k).match(buf, s, e)
+    if m is None:
+        return "", -1, -1
+    g = m.lastindex or 0
+    cat, _kind, has_file = book.start[k][g - 1][0]
+    if not has_file:
+        return cat, -1, -1
+    a, b = m.span(g)
+    return cat, a - s, b - s
+
+
+def _words_before(buf: bytes, w: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The 8 bytes before each end as a little-endian uint64 (byte ``end - 1`` highest); where
+    an end is below 8, whatever `_load8` gives at 0 (`_trimmed_tail4` redoes those)."""
+    return _load8(buf, w, np.maximum(ends - 8, 0))
+
+
+def _trimmed_tail4(buf: bytes, w: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                   word: np.ndarray) -> np.ndarray:
+    """``_tail4(..., _trim_end(buf, w, starts, ends))`` from the 8 bytes before each end
+    (`_words_before`), one gather instead of three; an end moved back by more than 4 bytes
+    (two marks) or below 8 is done the long way."""
+    back = np.zeros(len(ends), dtype=np.int64)
+    for _ in range(2):
+        last = (word >> (40 - 8 * back).astype(np.uint64)) & np.uint64(0xFFFFFF)
+        final = last >> np.uint64(16)
+        lrm_rlm = (final == np.uint64(0x8E)) | (final == np.uint64(0x8F))
+        span = ends - back - starts
+        mark = (span >= 3) & ((last & np.uint64(0xFFFF)) == np.uint64(0x80E2)) & lrm_rlm
+        dot = (span >= 1) & (final == np.uint64(0x2E))
+        back += np.where(mark, 3, np.where(dot, 1, 0))
+    v = (word >> (32 - 8 * np.minimum(back, 4)).astype(np.uint64)) & np.uint64(0xFFFFFFFF)
+    tail = np.where(ends - back - starts >= 4, v.astype(np.int64), -1)
+    redo = np.flatnonzero((back > 4) | (ends < 8))
+    if len(redo):
+        s, e = starts[redo], ends[redo]
+        tail[redo] = _tail4(buf, w, s, _trim_end(buf, w, s, e))
+    return tail
+
+
+def _ends_with_bytes(buf: bytes, w: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                     text: bytes) -> np.ndarray:
+    """``buf.endswith(text, starts[i], ends[i])`` for every i, 8 bytes a step."""
+    n = len(text)
+    ok = ends - starts >= n
+    for k in range(0, n, 8):
+        part = text[k : k + 8]
+        v = _load8(buf, w, np.maximum(ends - n + k, 0))
+        mask = np.uint64((1 << (8 * len(part))) - 1)
+        ok &= (v & mask) == np.uint64(int.from_bytes(part, "little"))
+    return ok
+
+
+#: Direction marks (`headers.MARKS`) as little-endian 3-byte ints (each is 3 bytes in UTF-8).
+_MARK_INTS = np.array(sorted(int.from_bytes(m.encode(), "little") for m in MARKS),
+                      dtype=np.uint64)
+
+
+def _strip_tail(buf: bytes, w: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                     ) -> np.ndarray:
+    """Each end moved back over the direction marks and the one space (or newline) WhatsApp
+    puts before an 'edited' marker."""
+    ends = ends.copy()
+    while len(ends):
+        last = _load8(buf, w, np.maximum(ends - 3, 0)) & np.uint64(0xFFFFFF)
+        mark = (ends - starts >= 3) & np.isin(last, _MARK_INTS)
+        if not mark.any():
+            break
+        ends -= 3 * mark
+    last = _load8(buf, w, np.maximum(ends - 1, 0)) & np.uint64(0xFF)
+    ends -= (ends - starts >= 1) & ((last == np.uint64(0x20)) | (last == np.uint64(0x0A)))
+    return ends
 
 
 @cache
@@ -427,15 +545,6 @@ def _first_match(forms: tuple[int, ...], buf: bytes, s: int, e: int
         if m is not None:
             return True, m.group(1)
     return False, None
-
-
-def _strip_tail(body: str) -> str:
-    """Remove the direction marks and the one space (or newline) WhatsApp puts before an
-    'edited' marker."""
-    body = body.rstrip(MARKS)
-    if body.endswith((" ", "\n")):
-        body = body[:-1]
-    return body
 
 
 @cache
