@@ -36,6 +36,26 @@ def test_many_headers_in_another_layout_refuse_the_file() -> None:
         parse(android_lines(30) + ios)
 
 
+PASTED_HEADERS = [
+    "[13/01/2024, 10:05:00] Alice: forwarded",
+    f"{LRM}[13/01/2024, 10:05:00] Alice: forwarded",
+    "13.01.24, 10:05 - Alice: forwarded",
+    "1/13/24, 10:05\u202fAM - Alice: forwarded",
+    "[10:05:00, 13/01/2024] Alice: forwarded",
+    "\u0661\u0663/\u0660\u0661/\u0662\u0660\u0662\u0664, \u0661\u0660:\u0660\u0665 - Alice: x",
+]
+
+
+@pytest.mark.parametrize("pasted", PASTED_HEADERS)
+def test_a_pasted_header_among_lines_starting_with_digits_and_bullets_is_found(pasted) -> None:
+    # continuation lines that start like a header but cannot be one are skipped before the
+    # regex; the pasted header must still be seen
+    noise = "\u2022 Monday: PE\n2 tickets\n10am?\n1999 was\n12:3\n\u0661 \u0627\n"
+    chat = parse(android_lines(3) + noise + pasted + "\n" + noise + android_lines(3, 3))
+    mixed = [w for w in chat.meta.warnings if "another layout" in w]
+    assert len(mixed) == 1 and "1 line(s)" in mixed[0] and "line 10" in mixed[0]
+
+
 def test_a_date_like_line_that_is_no_real_date_is_not_a_layout() -> None:
     chat = parse(android_lines(2) + "[99/99/9999, 10:00:00] looks odd\n" + android_lines(1, 2))
     assert not [w for w in chat.meta.warnings if "another layout" in w]

@@ -180,6 +180,7 @@ def _check_mixed_layouts(
     maybe &= ~is_head & (line_starts < end)
     maybe[: int(found.line_index[0])] = False  # lines before the first message are reported apart
     cand = np.flatnonzero(maybe)[:MIXED_CHECK_LIMIT]
+    cand = cand[_may_start_a_header(buf, line_starts[cand])]
     count = 0
     first_line, first_text = 0, ""
     for i in cand.tolist():
@@ -208,6 +209,39 @@ def _check_mixed_layouts(
         f"(first at line {first_line}: '{first_text}'); they were kept as part of the message "
         "above them — check those lines if the chat was pasted together from two exports."
     )
+
+
+_SEPARATORS = np.array([ord(c) for c in "./-:"], dtype=np.int64)
+_MARK_INTS = np.array([int.from_bytes(m.encode(), "little") for m in headers.MARKS],
+                      dtype=np.uint64)
+
+
+def _may_start_a_header(buf: bytes, starts: np.ndarray) -> np.ndarray:
+    """False where the line at a start cannot be a header of any layout (`headers.loose_match`,
+    which needs a digit after any direction marks and "["), so most continuation lines are
+    dropped without a Python call each ("• Monday: PE", "2 tickets", "10am?"):
+
+    * a line starting with a 3-byte character that is not a direction mark ("•");
+    * a line starting with a 2-byte Arabic character that is not an Arabic-Indic digit;
+    * a line starting with 1-4 ASCII digits followed by a byte that is neither a date or time
+      separator (. / - :) nor non-ASCII (a mark, an Arabic-Indic digit).
+
+    Other lines are left to the regex.
+    """
+    word = _locate._load8(buf, _locate.words8(buf), starts)
+    byte = [((word >> np.uint64(8 * k)) & np.uint64(0xFF)).astype(np.int64) for k in range(5)]
+    digit = [(b >= 0x30) & (b <= 0x39) for b in byte]
+    lead3 = (byte[0] == 0xE2) | (byte[0] == 0xEF)
+    keep = lead3 & np.isin(word & np.uint64(0xFFFFFF), _MARK_INTS)
+    keep |= (byte[0] == 0xD9) & (byte[1] >= 0xA0) & (byte[1] <= 0xA9)
+    keep |= (byte[0] == 0xDB) & (byte[1] >= 0xB0) & (byte[1] <= 0xB9)
+    keep |= ~(lead3 | digit[0] | (byte[0] == 0xD9) | (byte[0] == 0xDB))
+    run = digit[0]  # still inside the leading digit run
+    for k in range(1, 5):
+        after = run & ~digit[k]  # byte k is the first one after the run
+        keep |= after & (np.isin(byte[k], _SEPARATORS) | (byte[k] >= 0x80))
+        run &= digit[k]
+    return keep
 
 
 def _build(
