@@ -541,7 +541,7 @@ def factorize_spans(buf: bytes, w: np.ndarray, start: np.ndarray, length: np.nda
     n = len(start)
     if not n:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    codes = pd.factorize(length)[0].astype(np.int64)
+    codes = pd.factorize(length)[0].astype(np.int64, copy=False)
     k = 0
     rows = np.flatnonzero(length > 0)
     while len(rows):
@@ -552,7 +552,7 @@ def factorize_spans(buf: bytes, w: np.ndarray, start: np.ndarray, length: np.nda
                         (np.uint64(1) << np.minimum(shift, np.uint64(63))) - np.uint64(1))
         v &= mask
         del rem, shift, mask
-        wc = pd.factorize(v)[0].astype(np.int64)
+        wc = pd.factorize(v)[0].astype(np.int64, copy=False)
         del v
         key = codes[rows] * (int(wc.max()) + 1) + wc
         del wc
@@ -563,7 +563,7 @@ def factorize_spans(buf: bytes, w: np.ndarray, start: np.ndarray, length: np.nda
         k += 1
         rows = rows[length[rows] > 8 * k]
     codes, _ = pd.factorize(codes)
-    codes = codes.astype(np.int64)
+    codes = codes.astype(np.int64, copy=False)
     return codes, first_of_codes(codes)
 
 

@@ -301,7 +301,7 @@ def _build(
     key = (f64[:, 0] * 100 + f64[:, 1]) * 10_000 + f64[:, 2]
     del f64
     d_codes, _ = pd.factorize(key)
-    d_codes = d_codes.astype(np.int64)
+    d_codes = d_codes.astype(np.int64, copy=False)
     d_first = _locate.first_of_codes(d_codes)
     secs = dates.time_seconds(
         h.hour, h.minute, h.second, h.ampm, line, lambda i: group_text(i, 2), warnings
