@@ -49,7 +49,7 @@ import pandas as pd
 
 from chat_review.errors import ExportError
 
-from . import _locate, dates, headers, phrases
+from . import _byte_words, _locate, dates, headers, phrases
 from .chat import KINDS, Chat, ChatMetadata, empty_messages
 from .container import unwrap
 
@@ -134,7 +134,7 @@ def parse_export_bytes(
     while end and buf[end - 1] == 0x0A:
         end -= 1
     arr = np.frombuffer(buf, dtype=np.uint8)
-    nl = _locate.positions_of(arr, 0x0A, 0, end)
+    nl = _byte_words.positions_of(arr, 0x0A, 0, end)
     line_starts = np.concatenate((np.zeros(1, dtype=np.int64), nl + 1))
     head_re = re.compile(headers.header_pattern(sig, capture=True))
     if _locate.greedy_safe(sig):
@@ -255,7 +255,7 @@ def _may_start_a_header(buf: bytes, starts: np.ndarray) -> np.ndarray:
 
     Other lines are left to the regex.
     """
-    word = _locate._load8(buf, _locate.words8(buf), starts)
+    word = _byte_words._load8(buf, _byte_words.words8(buf), starts)
     byte = [((word >> np.uint64(8 * k)) & np.uint64(0xFF)).astype(np.int64) for k in range(5)]
     digit = [(b >= 0x30) & (b <= 0x39) for b in byte]
     lead3 = (byte[0] == 0xE2) | (byte[0] == 0xEF)
@@ -302,7 +302,7 @@ def _build(
     del f64
     d_codes, _ = pd.factorize(key)
     d_codes = d_codes.astype(np.int64, copy=False)
-    d_first = _locate.first_of_codes(d_codes)
+    d_first = _byte_words.first_of_codes(d_codes)
     secs = dates.time_seconds(
         h.hour, h.minute, h.second, h.ampm, line, lambda i: group_text(i, 2), warnings
     )
@@ -317,8 +317,8 @@ def _build(
     h.fields = h.hour = h.minute = h.second = h.ampm = h.line_index = None  # type: ignore[assignment]
 
     # senders: the text between the header and the first colon on its line
-    w = _locate.words8(buf)
-    colon = _locate.find_colon(buf, w, h.end, end)
+    w = _byte_words.words8(buf)
+    colon = _byte_words.find_colon(buf, w, h.end, end)
     has = colon >= 0
     body_start = np.where(has, colon + 1, h.end)
     space = has & (body_start < end) & (arr[np.minimum(body_start, len(arr) - 1)] == 0x20)
@@ -328,7 +328,7 @@ def _build(
     body_end[-1] = end
     s_rows = np.flatnonzero(has)
     s_codes = np.full(n, -1, dtype=np.int64)
-    sc, s_first = _locate.factorize_spans(buf, w, h.end[s_rows], colon[s_rows] - h.end[s_rows])
+    sc, s_first = _byte_words.factorize_spans(buf, w, h.end[s_rows], colon[s_rows] - h.end[s_rows])
     s_codes[s_rows] = sc
     del w, sc
     s_uniq: list[bytes | None] = [

@@ -13,7 +13,7 @@ from functools import cache
 
 import numpy as np
 
-from ._locate import _load8, factorize_spans, words8
+from ._byte_words import _load8, factorize_spans, words8
 from .headers import MARKS
 from .phrase_book import PhraseBook, _compile_bytes, _fold_keys, phrasebook
 
