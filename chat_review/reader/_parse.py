@@ -37,12 +37,10 @@ Decisions documented here because later stages rely on them:
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -50,34 +48,15 @@ import pandas as pd
 from chat_review.errors import ExportError
 
 from . import _byte_words, _locate, dates, headers, phrases
+from ._body_text import _texts, release_freed_memory
+from ._mixed_layouts import _check_mixed_layouts
+from ._read_notes import _layout_notes, _warn_time, _warn_truncated
 from .chat import KINDS, Chat, ChatMetadata, empty_messages
 from .container import unwrap
 
 SAMPLE_LINES = 50
-BACKWARD_TOLERANCE_S = 5 * 60
-TRUNCATION_LIMIT = 39_000
-TRUNCATION_LIMIT_MEDIA = 9_900
 _K_TEXT, _K_MEDIA, _K_DELETED, _K_SYSTEM = (KINDS.index(k) for k in KINDS)
 _QUOTES = tuple(q.encode() for q in "\"“”„«»")
-
-
-def release_freed_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc ``malloc_trim``; elsewhere a
-    no-op). The numpy steps before the texts free far more than they keep, but in the middle of
-    the heap, where glibc keeps it; the message texts (one str each) then come from fresh
-    memory, so without this the freed pages count twice at the reader's peak (about 40 MiB on
-    a million messages)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
-    except (AttributeError, OSError, TypeError):  # not glibc
-        return None
 
 
 @contextmanager
@@ -172,103 +151,6 @@ def parse_export_bytes(
 def _line_ends(nl: np.ndarray, end: int, line_index: np.ndarray) -> np.ndarray:
     """Where each of the lines ``line_index`` ends: at its newline, or at the end of the text."""
     return np.append(nl, end)[line_index]
-
-
-#: Header-like lines in another layout: at least this many, and this share of all messages,
-#: and the file is refused as a mix of two exports; fewer only warn.
-MIXED_REFUSE_COUNT = 10
-MIXED_REFUSE_SHARE = 0.05
-#: Continuation lines starting like a date that are checked (a bound on the Python loop; a
-#: chat has far fewer — past it the count in the warning is a lower bound).
-MIXED_CHECK_LIMIT = 200_000
-
-
-def _check_mixed_layouts(
-    buf: bytes,
-    arr: np.ndarray,
-    line_starts: np.ndarray,
-    end: int,
-    found: _locate.Headers,
-    sig: headers.Signature,
-    warnings: list[str],
-    name: str,
-) -> None:
-    """Find continuation lines that are full headers (with a real date) in *another* layout.
-
-    A few are usually a forwarded or pasted message and stay message text, with a warning. Many
-    mean two exports were pasted together (or the layout changed mid-file); reading on would
-    silently glue whole conversations onto single messages, so the file is refused.
-    """
-    is_head = np.zeros(len(line_starts), dtype=bool)
-    is_head[found.line_index] = True
-    first = arr[np.minimum(line_starts, len(arr) - 1)]
-    maybe = ((first >= 0x30) & (first <= 0x39)) | (first == 0x5B) | (first == 0xE2)
-    maybe |= (first == 0xD9) | (first == 0xDB)
-    maybe &= ~is_head & (line_starts < end)
-    maybe[: int(found.line_index[0])] = False  # lines before the first message are reported apart
-    cand = np.flatnonzero(maybe)[:MIXED_CHECK_LIMIT]
-    cand = cand[_may_start_a_header(buf, line_starts[cand])]
-    count = 0
-    first_line, first_text = 0, ""
-    for i in cand.tolist():
-        p = int(line_starts[i])
-        raw = buf[p : min(p + 200, end)].split(b"\n", 1)[0]
-        m = headers.loose_match(raw.decode("utf-8", "replace"))
-        if m is None or not headers.plausible(m):
-            continue
-        s = headers.signature_of(m)
-        if s == sig:
-            continue
-        count += 1
-        if count == 1:
-            first_line, first_text = i + 1, m.group(0).strip()
-    if not count:
-        return
-    n = len(found.start)
-    if count >= MIXED_REFUSE_COUNT and count >= MIXED_REFUSE_SHARE * n:
-        raise ExportError(
-            f"{name} mixes two message layouts ({count} lines inside messages start like "
-            f"'{first_text}', first at line {first_line}), as if two exports were joined; "
-            "export each chat again from WhatsApp and give chat-review one at a time."
-        )
-    warnings.append(
-        f"{count} line(s) inside messages look like message headers in another layout "
-        f"(first at line {first_line}: '{first_text}'); they were kept as part of the message "
-        "above them — check those lines if the chat was pasted together from two exports."
-    )
-
-
-_SEPARATORS = np.array([ord(c) for c in "./-:"], dtype=np.int64)
-_MARK_INTS = np.array([int.from_bytes(m.encode(), "little") for m in headers.MARKS],
-                      dtype=np.uint64)
-
-
-def _may_start_a_header(buf: bytes, starts: np.ndarray) -> np.ndarray:
-    """False where the line at a start cannot be a header of any layout (`headers.loose_match`,
-    which needs a digit after any direction marks and "["), so most continuation lines are
-    dropped without a Python call each ("• Monday: PE", "2 tickets", "10am?"):
-
-    * a line starting with a 3-byte character that is not a direction mark ("•");
-    * a line starting with a 2-byte Arabic character that is not an Arabic-Indic digit;
-    * a line starting with 1-4 ASCII digits followed by a byte that is neither a date or time
-      separator (. / - :) nor non-ASCII (a mark, an Arabic-Indic digit).
-
-    Other lines are left to the regex.
-    """
-    word = _byte_words._load8(buf, _byte_words.words8(buf), starts)
-    byte = [((word >> np.uint64(8 * k)) & np.uint64(0xFF)).astype(np.int64) for k in range(5)]
-    digit = [(b >= 0x30) & (b <= 0x39) for b in byte]
-    lead3 = (byte[0] == 0xE2) | (byte[0] == 0xEF)
-    keep = lead3 & np.isin(word & np.uint64(0xFFFFFF), _MARK_INTS)
-    keep |= (byte[0] == 0xD9) & (byte[1] >= 0xA0) & (byte[1] <= 0xA9)
-    keep |= (byte[0] == 0xDB) & (byte[1] >= 0xB0) & (byte[1] <= 0xB9)
-    keep |= ~(lead3 | digit[0] | (byte[0] == 0xD9) | (byte[0] == 0xDB))
-    run = digit[0]  # still inside the leading digit run
-    for k in range(1, 5):
-        after = run & ~digit[k]  # byte k is the first one after the run
-        keep |= after & (np.isin(byte[k], _SEPARATORS) | (byte[k] >= 0x80))
-        run &= digit[k]
-    return keep
 
 
 def _build(
@@ -421,60 +303,6 @@ def _build(
     return Chat(msgs, meta)
 
 
-def _layout_notes(sig: headers.Signature) -> str:
-    """How the header's calendar and clock were read, added to the recorded date rule."""
-    notes = []
-    if sig.era == "BE":
-        notes.append(f"years are Buddhist-era, {headers.BUDDHIST_OFFSET} ahead (2565 BE = 2022)")
-    elif sig.era:
-        start = headers.ERA_START[sig.era]
-        notes.append(f"years are Japanese-era {sig.era} years ({sig.era}1 = {start + 1})")
-    if sig.time_first:
-        notes.append("the time is written before the date")
-    if sig.month_name:
-        notes.append("months are English abbreviations")
-    if sig.period:
-        notes.append("the hour follows a time-of-day word (a.m./p.m. words such as 오후 = p.m.)")
-    return "; " + "; ".join(notes) if notes else ""
-
-
-_TEXT_BLOCK = 1 << 20
-
-
-def _texts(arr: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pd.arrays.StringArray:
-    """Each body ``arr[starts[i]:ends[i]]`` as a str.
-
-    Per block of about 1 MiB: the bodies are copied out with numpy, separated by NUL (which a
-    chat never contains), decoded once and split, so no Python code runs per message.
-    """
-    n = len(starts)
-    out = np.empty(n, dtype=object)
-    i = 0
-    while i < n:
-        j = int(np.searchsorted(ends, starts[i] + _TEXT_BLOCK, side="right"))
-        j = min(max(j, i + 1), n)
-        a = int(starts[i])
-        s = starts[i:j] - a
-        e = ends[i:j] - a
-        seg = np.zeros(int(e[-1]) + 1, dtype=np.uint8)
-        stop = min(a + len(seg), len(arr))
-        seg[: stop - a] = arr[a:stop]
-        seg[e] = 0  # the newline (or end of text) after each body becomes the separator
-        # runs: body 0 and its separator, the next header, body 1 and its separator, ...
-        runs = np.empty(2 * (j - i), dtype=np.int64)
-        runs[0::2] = e - s + 1
-        runs[1:-1:2] = s[1:] - e[:-1] - 1
-        runs[-1] = 0
-        keep = np.repeat(np.tile(np.array([True, False]), j - i), runs)
-        parts = seg[keep].tobytes().decode().split("\x00")
-        if len(parts) != j - i + 1:  # pragma: no cover - a NUL is refused by the container
-            raise ExportError("The chat text contains a NUL byte; please report the export.")
-        parts.pop()
-        out[i:j] = parts
-        i = j
-    return pd.arrays.StringArray(out)
-
-
 def _looks_like_system(sender: bytes) -> bool:
     """An Android 'sender' that is really the start of a system sentence: it has an unbalanced
     quotation mark (``X changed the subject to "Trip: Friday"``) or is far too long for a name."""
@@ -535,29 +363,3 @@ def _marked_lines(
         )
 
 
-def _warn_time(ts: np.ndarray, line: np.ndarray, warnings: list[str]) -> None:
-    if len(ts) < 2:
-        return
-    # (a step below -tolerance seconds: one temporary, not three, at the reader's peak)
-    back = np.flatnonzero(np.diff(ts.view(np.int64)) < -BACKWARD_TOLERANCE_S * dates.NS_PER_S)
-    if len(back):
-        warnings.append(
-            f"The timestamps go backwards by more than {BACKWARD_TOLERANCE_S // 60} minutes "
-            f"{len(back)} time(s) (first at line {line[back[0] + 1]}); messages are kept in "
-            "file order — the phone's clock or time zone may have changed."
-        )
-
-
-def _warn_truncated(msgs: pd.DataFrame, counts: dict[str, int], warnings: list[str]) -> None:
-    n = len(msgs)
-    if not (n >= TRUNCATION_LIMIT or (n >= TRUNCATION_LIMIT_MEDIA and counts["media"])):
-        return
-    if msgs["kind"].iat[0] == "system":
-        event = phrases.system_event(str(msgs["text"].iat[0]))
-        if event in ("encryption", "created"):
-            return
-    warnings.append(
-        f"The export has {n:,} messages and does not start with the chat's first event; "
-        "WhatsApp exports only about the last 40,000 messages (10,000 with media), so earlier "
-        "messages may be missing."
-    )
