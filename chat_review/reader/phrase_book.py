@@ -102,6 +102,8 @@ class PhraseBook:
     start_max: np.ndarray  # ... and the longest
     start_pairs: np.ndarray  # sorted (key << 24 | last 3 bytes, case folded) of fixed phrases
     start_anytail: np.ndarray  # per key: some phrase ends with a placeholder (no tail check)
+    # by a body's first 2 bytes as written (any ASCII case): could a key start with them
+    start_first2: np.ndarray
     # "{file} (file attached)" and friends: (last text, pattern source, number of groups)
     suffix_media: list[tuple[bytes, bytes, int]]
     edited: list[bytes]  # markers at the end of a body
@@ -190,7 +192,25 @@ def phrasebook() -> PhraseBook:
     return PhraseBook(start, key_arr, span[:, 0], span[:, 1],
                       np.array(sorted(pairs), dtype=np.int64),
                       np.array([k in anytail for k in sorted(start)], dtype=bool),
-                      suffix, edited)
+                      _first2_table(sorted(start)), suffix, edited)
+
+
+def _first2_table(keys: list[int]) -> np.ndarray:
+    """65,536 flags: whether a body whose first two bytes are ``i`` (little-endian, as written,
+    before case folding) may start with one of the (folded) keys; most bodies are ruled out by
+    this one look-up, before any folding or search."""
+    table = np.zeros(1 << 16, dtype=bool)
+    for key in keys:
+        b0, b1 = key & 0xFF, (key >> 8) & 0xFF
+        for x in _cases(b0):
+            for y in _cases(b1):
+                table[x | y << 8] = True
+    return table
+
+
+def _cases(byte: int) -> tuple[int, ...]:
+    """The bytes `_fold` turns into ``byte`` (a folded byte: lower case ASCII or other)."""
+    return (byte, byte - 0x20) if 0x61 <= byte <= 0x7A else (byte,)
 
 
 #: Bytes a phrase's first line may grow by: direction marks, wide spaces, a final full stop.

@@ -105,25 +105,27 @@ def _scan_block(book: PhraseBook, buf: bytes, w: np.ndarray, starts: np.ndarray,
     head = _load8(buf, w, starts)
     marked = (size >= 3) & ((head & np.uint64(0xFFFFFF)) == np.uint64(0x8E80E2))  # U+200E
     shift = np.where(marked, np.uint64(24), np.uint64(0))
-    key = ((head >> shift) & np.uint64(0xFFFFFF)).astype(np.int64)
+    raw = ((head >> shift) & np.uint64(0xFFFFFF)).astype(np.int64)
     del head, shift
-    key = np.where(starts + 3 * marked + 3 <= ends, _fold_keys(key), -1)
+    # start keys: the body's first 3 bytes (after U+200E), case folded, are a phrase's first 3;
+    # the first two as written rule out most bodies by one look-up, the rest by a search
+    cand = np.flatnonzero((starts + 3 * marked + 3 <= ends) & book.start_first2[raw & 0xFFFF])
+    key = _fold_keys(raw[cand])
+    del raw
     keys = book.start_keys  # sorted
     at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-    line_len = first_line_ends - starts
-    hit = (keys[at] == key) & (line_len >= book.start_min[at]) & (line_len <= book.start_max[at])
+    line_len = first_line_ends[cand] - starts[cand]
+    ok = (keys[at] == key) & (line_len >= book.start_min[at]) & (line_len <= book.start_max[at])
     # and the first line's last 3 bytes (before a final full stop or mark) end some phrase
     word = _words_before(buf, w, first_line_ends)
     tail = _trimmed_tail4(buf, w, starts, first_line_ends, word)
-    end3 = tail >> 8
+    end3 = tail[cand] >> 8
     pair = (key << 24) | _fold_keys(np.where(end3 >= 0, end3, 0))
-    del end3
     pairs = book.start_pairs
     known = pairs[np.minimum(np.searchsorted(pairs, pair), max(len(pairs) - 1, 0))] == pair
-    hit &= known | book.start_anytail[at]
-    del pair, known, at
-    _match_starts(book, buf, w, starts, ends, np.flatnonzero(hit), key, targets, attachment)
-    del hit, key
+    ok &= known | book.start_anytail[at]
+    _match_starts(book, buf, w, starts, ends, cand[ok], key[ok], targets, attachment)
+    del cand, key, at, line_len, ok, end3, pair, known
     # suffix forms: prefilter on the phrase's last (up to 4) bytes, looked for before a final
     # full stop or direction mark; the regex then checks the whole first line
     by_tail: dict[int, list[int]] = {}
@@ -172,7 +174,8 @@ _SHORT_BODY = 64
 def _match_starts(book: PhraseBook, buf: bytes, w: np.ndarray, starts: np.ndarray,
                   ends: np.ndarray, rows: np.ndarray, key: np.ndarray,
                   targets: dict[str, np.ndarray], attachment: dict[int, bytes]) -> None:
-    """Run the start-key patterns on the bodies `rows` that passed the prefilter.
+    """Run the start-key patterns on the bodies `rows` that passed the prefilter (`key`: their
+    start keys, one per row).
 
     A pattern reads nothing outside the body's span, so equal bodies get equal results: short
     bodies ("<Media omitted>", "This message was deleted", tens of thousands in a big chat) are
@@ -184,8 +187,8 @@ def _match_starts(book: PhraseBook, buf: bytes, w: np.ndarray, starts: np.ndarra
     codes, first = factorize_spans(buf, w, starts[sr], length[short])
     # per distinct text: (category or "", group start and end relative to the body's start)
     found: list[tuple[str, int, int]] = []
-    for i in sr[first].tolist():
-        found.append(_match_start(book, buf, int(starts[i]), int(ends[i]), int(key[i])))
+    for i, k in zip(sr[first].tolist(), key[short][first].tolist(), strict=True):
+        found.append(_match_start(book, buf, int(starts[i]), int(ends[i]), k))
     for cat, target in targets.items():
         mine = np.array([f[0] == cat for f in found], dtype=bool)
         if mine.any():
@@ -196,9 +199,9 @@ def _match_starts(book: PhraseBook, buf: bytes, w: np.ndarray, starts: np.ndarra
         _cat, a, b = found[c]
         s = int(starts[i])
         attachment[i] = buf[s + a : s + b]
-    for i in rows[~short].tolist():
+    for i, k in zip(rows[~short].tolist(), key[~short].tolist(), strict=True):
         s = int(starts[i])
-        cat, a, b = _match_start(book, buf, s, int(ends[i]), int(key[i]))
+        cat, a, b = _match_start(book, buf, s, int(ends[i]), k)
         if cat:
             targets[cat][i] = True
             if a >= 0:
