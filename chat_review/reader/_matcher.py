@@ -66,10 +66,21 @@ class _Matcher:
             return v
         return self.flat[self.base + q]
 
+    def _flag_overflow(self, k: int) -> None:
+        """What reading byte ``k`` with `at` would flag, when the steps that skip that read
+        (no row could use it) must still leave the same rows to the regex."""
+        over = self.pos + k >= self.window
+        if over.any():
+            self.overflow |= over & self.ok
+
     def marks(self) -> None:
         """Any number of direction marks (3 UTF-8 bytes each)."""
         while True:
-            b0, b1, b2 = self.at(0), self.at(1), self.at(2)
+            b0 = self.at(0)
+            if not (((b0 == 0xE2) | (b0 == 0xEF)) & self.ok).any():  # no mark starts here
+                self._flag_overflow(2)
+                return
+            b1, b2 = self.at(1), self.at(2)
             e2 = b0 == 0xE2
             m = (
                 (e2 & (b1 == 0x80) & ((b2 == 0x8E) | (b2 == 0x8F) | ((b2 >= 0xAA) & (b2 <= 0xAE))))
@@ -85,10 +96,14 @@ class _Matcher:
         """One of U+0020, U+00A0, U+202F, U+2009."""
         b0 = self.at(0)
         one = b0 == 0x20
-        two = (b0 == 0xC2) & (self.at(1) == 0xA0)
-        b2 = self.at(2)
-        three = (b0 == 0xE2) & (self.at(1) == 0x80) & ((b2 == 0xAF) | (b2 == 0x89))
-        width = one * 1 + two * 2 + three * 3
+        if ((b0 == 0xC2) | (b0 == 0xE2)).any():
+            two = (b0 == 0xC2) & (self.at(1) == 0xA0)
+            b2 = self.at(2)
+            three = (b0 == 0xE2) & (self.at(1) == 0x80) & ((b2 == 0xAF) | (b2 == 0x89))
+            width = one * 1 + two * 2 + three * 3
+        else:  # only plain spaces (or none): bytes 1 and 2 are not needed
+            self._flag_overflow(2)
+            width = one * 1
         if not optional:
             self.ok &= width > 0
         self.pos += width
