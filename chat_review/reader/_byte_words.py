@@ -120,15 +120,16 @@ def factorize_spans(buf: bytes, w: np.ndarray, start: np.ndarray, length: np.nda
     """Exact codes for the byte strings ``buf[start:start+length]`` without making them.
 
     Strings are compared 8 bytes at a time: each round pairs the codes so far with the next
-    word's codes and renumbers, so equal codes mean equal bytes. Returns (codes, index of the
-    first string with each code).
+    word's codes, as ``code * width + word code``, above every code in use, so equal codes mean
+    equal bytes (renumbered only when the numbers would grow too large). Returns (codes, index
+    of the first string with each code), codes numbered in order of first appearance.
     """
     import pandas as pd
 
     n = len(start)
     if not n:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    codes = pd.factorize(length)[0].astype(np.int64, copy=False)
+    codes = length.astype(np.int64)  # (a copy: it is written to)
     k = 0
     rows = np.flatnonzero(length > 0)
     while len(rows):
@@ -141,12 +142,12 @@ def factorize_spans(buf: bytes, w: np.ndarray, start: np.ndarray, length: np.nda
         del rem, shift, mask
         wc = pd.factorize(v)[0].astype(np.int64, copy=False)
         del v
-        key = codes[rows] * (int(wc.max()) + 1) + wc
+        width = int(wc.max()) + 1
+        if (int(codes.max()) + 1) * (width + 1) >= 1 << 62:  # renumber (equal stay equal)
+            codes = pd.factorize(codes)[0].astype(np.int64, copy=False)
+        top = int(codes.max()) + 1
+        codes[rows] = codes[rows] * width + wc + top
         del wc
-        new = pd.factorize(key)[0]
-        del key
-        codes[rows] = new + int(codes.max()) + 1
-        del new
         k += 1
         rows = rows[length[rows] > 8 * k]
     codes, _ = pd.factorize(codes)
