@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from chat_review.analysis.lexicon import Lexicon
 from chat_review.analysis.matcher import Entry, TermMatcher, _atoms, excerpt
+from chat_review.analysis.prefilter import Prefilter, pieces
 
 
 def found(terms: list[str], *texts: str | None) -> list[tuple[int, str]]:
@@ -152,9 +153,28 @@ def test_a_text_containing_nul_falls_back_to_the_exact_search() -> None:
     assert found(["idiot"], "a\x00b", "an idiot") == [(1, "idiot")]
 
 
+def test_a_row_holding_only_part_of_a_word_of_the_term_is_not_a_candidate() -> None:
+    # the prefilter looks a term up by its rarest word ("coming" here: "for" and "you" are in
+    # every row) and compares that whole word, capitals aside, not just three letters of it
+    terms = [pieces(t) for t in ("coming for you", "idiot")]
+    texts = np.array(["come for you", "COMING for you", "comic for you", "an Idiot", "idio"],
+                     dtype=object)
+    assert Prefilter(terms).rows(texts).tolist() == [1, 3]
+
+
+def test_a_kelvin_sign_spelling_is_still_found() -> None:
+    # "\u212a".lower() is "k": the exact search finds it, so the prefilter must not drop it
+    assert found(["kill"], "\u212aill you", "skill") == [(0, "kill")]
+
+
+def test_a_dotted_capital_i_elsewhere_makes_the_search_ignore_case_in_every_row() -> None:
+    assert found(["idiot", "kill"], "kİll", "an idiot", "\u212aILL") == [
+        (0, "kill"), (1, "idiot"), (2, "kill")]
+
+
 PIECES = ["idiot", "IDIOT", "kill", "killing", "you", "shut", "up", "yours", "lie", "élie",
           "ÉLIE", "so", "sofa", "k*t", "kit", "cat", "Cat", "😡", " ", " ", " ", "\n", ".", "é",
-          "x", "_", "'", "*", "shut up", " yours", "kill you"]
+          "x", "_", "'", "*", "shut up", " yours", "kill you", "\u212a", "İ", "ill", "ot"]
 TERMS = ["idiot", "kill*", "kill you", "shut up", "up yours", "lie", "élie", "so*", "k*t", "cat"]
 # texts glued from pieces, so that terms, near-misses and odd neighbours all occur
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)

@@ -8,13 +8,11 @@ Term syntax (case-insensitive, whole words):
 
 Two passes, neither a Python loop over messages:
 
-1. **Candidate rows** (`_Trigrams`): every term contains three ASCII characters in a row that
-   any match must contain too ("kil" for "kill him"). All texts are joined once into one
-   UTF-8 buffer, every byte position's three-byte code is read through a strided numpy view
-   (in chunks, so memory stays small) and looked up in a 16-million-entry table of those
-   codes, upper and lower case. This replaced a loose regular-expression pass over the same
-   buffer that took about 6 s for 1M messages on a loaded machine; the lookup takes a
-   fraction of a second.
+1. **Candidate rows** (`chat_review.analysis.prefilter`): every term contains a run of three
+   ASCII characters that any match must contain too ("kill" of "kill him"); a numpy lookup
+   over one UTF-8 buffer of all texts finds the rows holding one. This replaced a loose
+   regular-expression pass over the same buffer that took about 6 s for 1M messages on a
+   loaded machine; the lookup takes a fraction of a second.
 2. **Exact matches** on the candidate rows only: one regular expression built as a prefix tree
    of every term (all categories, staff names and benign idioms at once); match positions are
    mapped back to rows with ``numpy.searchsorted``.
@@ -22,6 +20,7 @@ Two passes, neither a Python loop over messages:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,8 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .prefilter import SEP as _SEP
+from .prefilter import Prefilter, pieces
+
 _WORD = re.compile(r"\w")
-_SEP = "\x00"
 
 
 def _atoms(term: str) -> list[str]:
@@ -46,76 +47,6 @@ def _atoms(term: str) -> list[str]:
         if wildcard:
             atoms.append(r"\w*")
     return atoms
-
-
-_CHUNK = 1 << 18  # bytes per step of the trigram lookup (the codes stay in cache)
-
-
-_SAMPLE = 1 << 15  # characters of the chat sampled to choose each term's rarest trigram
-
-
-def _runs(term: str) -> list[str]:
-    """Every run of three ASCII characters inside one word of ``term``, lower-cased: a match
-    of the term contains each of them (case aside). Empty for a term of one- or two-letter
-    words or non-ASCII letters (the prefilter is then skipped for the whole matcher)."""
-    runs = []
-    for word in term.lower().split():
-        if len(word) > 1 and word.endswith("*"):
-            word = word[:-1]
-        runs += [word[i : i + 3] for i in range(len(word) - 2) if word[i : i + 3].isascii()]
-    return list(dict.fromkeys(runs))
-
-
-class _Trigrams:
-    """Rows whose text contains a trigram of some term (see the module docstring).
-
-    Each term is represented by its run that is rarest in a sample of the chat itself, so
-    the filter adapts to the chat's vocabulary ("ack" is everywhere in a chat about packed
-    lunches; "atc" of "watch your back" is not)."""
-
-    def __init__(self, terms: list[list[str]]) -> None:
-        self.terms = terms
-
-    def _table(self, sample: str) -> np.ndarray:
-        low = sample.lower()
-        table = np.zeros(1 << 24, dtype=bool)
-        for runs in self.terms:
-            gram = min(runs, key=lambda g: (low.count(g), g)).encode()
-            for v in _case_variants(gram):
-                table[v[0] | v[1] << 8 | v[2] << 16] = True
-        return table
-
-    def rows(self, arr: np.ndarray) -> np.ndarray | None:
-        """Sorted candidate rows of ``arr``, or None when the texts contain NUL."""
-        joined = _SEP + _SEP.join(arr) + _SEP * 3
-        middle = len(joined) // 2
-        table = self._table(joined[:_SAMPLE] + joined[middle : middle + _SAMPLE])
-        data = joined.encode("utf-8", "replace")
-        del joined
-        buf = np.frombuffer(data, dtype=np.uint8)
-        seps = np.flatnonzero(buf == 0)[:-3]
-        if len(seps) != len(arr):  # a text contains NUL itself: rows cannot be told apart
-            return None
-        n = len(data) - 3
-        found = []
-        for start in range(0, n, _CHUNK):
-            m = min(_CHUNK, n - start)
-            view = np.ndarray((m,), dtype="<u4", buffer=data, offset=start, strides=(1,))
-            hit = np.flatnonzero(table[view & 0xFFFFFF])
-            if len(hit):
-                found.append(hit + start)
-        if not found:
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.searchsorted(seps, np.concatenate(found), side="right") - 1)
-
-
-def _case_variants(gram: bytes) -> list[bytes]:
-    out = [b""]
-    for ch in gram:
-        c = bytes([ch])
-        forms = {c, c.upper(), c.lower()}
-        out = [o + f for o in out for f in forms]
-    return out
 
 
 def _trie_regex(terms: Sequence[list[Any]]) -> Any:
@@ -177,9 +108,11 @@ class TermMatcher:
         self.entries = [e for e in [*entries, *idioms] if e.term.strip()]
         # each entry on its own, by first character: which entries match where the combined
         # search found a match (a shorter term at the same place counts too)
-        self._by_first: dict[str, list[tuple[re.Pattern[str], Entry]]] = {}
+        # (compiled on first use: most entries never match, and compiling all ~300 of them
+        # was a third of the fixed cost of a small chat's analysis)
+        self._by_first: dict[str, list[tuple[str, Entry]]] = {}
         for e in self.entries:
-            own = re.compile("".join(_atoms(e.term)) + r"(?!\w)", re.IGNORECASE)
+            own = "".join(_atoms(e.term)) + r"(?!\w)"
             self._by_first.setdefault(e.term.strip()[0].lower(), []).append((own, e))
         pattern = _trie_regex([_atoms(e.term) for e in self.entries])
         # The leading class makes the regex engine try the tree only just after a character
@@ -187,15 +120,15 @@ class TermMatcher:
         # halves the time; a non-ASCII letter before a match is checked afterwards.
         self._rx = re.compile(f"[^A-Za-z0-9_](?:{pattern})(?!\\w)") if pattern else None
         # idioms only matter where a term matched: they need no place in the prefilter
-        runs = [_runs(e.term) for e in self.entries if e.category != EXCLUDE]
-        self._trigrams = None if not all(runs) else _Trigrams(runs)
+        runs = [pieces(e.term) for e in self.entries if e.category != EXCLUDE]
+        self._prefilter = None if not all(runs) else Prefilter(runs)
 
     def _entries_for(self, matched: str) -> list[tuple[Entry, int]]:
         """Every entry whose term starts ``matched`` and ends at a word boundary in it, with
         the length of its match."""
         out = []
         for own, e in self._by_first.get(matched[:1].lower(), []):
-            m = own.match(matched)
+            m = _compiled(own).match(matched)
             if m:
                 out.append((e, m.end()))
         return out
@@ -230,9 +163,9 @@ class TermMatcher:
     def _candidates(self, arr: np.ndarray) -> np.ndarray | None:
         """Rows that may contain a term (sorted), or None if the prefilter cannot be used
         (a term without three ASCII characters in a row, or a text containing NUL)."""
-        if self._trigrams is None:
+        if self._prefilter is None:
             return None
-        return self._trigrams.rows(arr)
+        return self._prefilter.rows(arr)
 
     def _scan_exact(self, arr: np.ndarray) -> pd.DataFrame:
         cols = _empty_cols()
@@ -278,6 +211,12 @@ class TermMatcher:
                 cols["label"].append(e.label)
                 cols["term"].append(e.term)
         return _frame(cols)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """One entry's own pattern, compiled when first needed."""
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _without_idioms(hits: pd.DataFrame) -> pd.DataFrame:
