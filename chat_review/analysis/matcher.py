@@ -110,10 +110,11 @@ class TermMatcher:
         # search found a match (a shorter term at the same place counts too)
         # (compiled on first use: most entries never match, and compiling all ~300 of them
         # was a third of the fixed cost of a small chat's analysis)
-        self._by_first: dict[str, list[tuple[str, Entry]]] = {}
+        self._by_first: dict[str, list[tuple[str, str | None, Entry]]] = {}
         for e in self.entries:
             own = "".join(_atoms(e.term)) + r"(?!\w)"
-            self._by_first.setdefault(e.term.strip()[0].lower(), []).append((own, e))
+            self._by_first.setdefault(e.term.strip()[0].lower(), []).append(
+                (own, _ascii_head(e.term), e))
         pattern = _trie_regex([_atoms(e.term) for e in self.entries])
         # The leading class makes the regex engine try the tree only just after a character
         # that cannot be part of an ASCII word (about one position in six), which more than
@@ -127,7 +128,10 @@ class TermMatcher:
         """Every entry whose term starts ``matched`` and ends at a word boundary in it, with
         the length of its match."""
         out = []
-        for own, e in self._by_first.get(matched[:1].lower(), []):
+        low = matched.lower() if matched.isascii() else None
+        for own, head, e in self._by_first.get(matched[:1].lower(), []):
+            if low is not None and head is not None and not low.startswith(head):
+                continue  # cannot match: spares compiling its pattern
             m = _compiled(own).match(matched)
             if m:
                 out.append((e, m.end()))
@@ -211,6 +215,16 @@ class TermMatcher:
                 cols["label"].append(e.label)
                 cols["term"].append(e.term)
         return _frame(cols)
+
+
+def _ascii_head(term: str) -> str | None:
+    """The literal start of a term (its first word, lower-cased, without a trailing ``*``),
+    or None if it is not ASCII (then only the term's own pattern can tell, as IGNORECASE
+    lets "ı" match "i")."""
+    word = term.lower().split()[0]
+    if len(word) > 1 and word.endswith("*"):
+        word = word[:-1]
+    return word if word.isascii() else None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -2,8 +2,8 @@
 over messages (the exact search in `chat_review.analysis.matcher` then runs on those only).
 
 Every term has *pieces*: runs of three or more ASCII characters inside one of its words, which
-any match must contain (capitals aside). Per term, the piece rarest in a sample of the chat is
-chosen, and inside it its rarest three-character *gram* ("kil" of "kill"). All texts are
+any match must contain (capitals aside). Per term, the piece whose rarest three-character
+*gram* ("kil" of "kill") is rarest in a sample of the chat is chosen, with that gram. All texts are
 joined into one UTF-8 buffer (ASCII lower-cased); every byte position's three-byte code is read
 through a strided numpy view and looked up in a 16-million-entry table of the chosen grams;
 where a gram is found, the whole piece is compared at its offset. So "coming for you" costs
@@ -77,23 +77,32 @@ class Prefilter:
         self.terms = [[p.encode() for p in ps] for ps in term_pieces]
 
     def _choose(self, sample: bytes) -> tuple[np.ndarray, dict[int, list[tuple[bytes, int]]]]:
-        """The lookup table and, per gram code, the (piece, offset of the gram) to verify."""
-        counts: dict[bytes, int] = {}
+        """The lookup table and, per gram code, the (piece, offset of the gram) to verify.
 
-        def count(s: bytes) -> int:
-            c = counts.get(s)
-            if c is None:
-                c = counts[s] = sample.count(s)
-            return c
+        A piece is ranked by its rarest gram's count in the sample (an upper bound of its own
+        count), longer pieces first among equals; the counts of every gram of the sample come
+        from one numpy sort (counting each piece with ``bytes.count`` took 0.05 s)."""
+        n = len(sample) - 2
+        codes = np.ndarray((max(n, 0),), dtype="<u4", buffer=sample + b"\x00", strides=(1,))
+        seen, counts = np.unique(codes & 0xFFFFFF, return_counts=True)
+        wanted = sorted({_code(p[i : i + 3]) for ps in self.terms for p in ps
+                         for i in range(len(p) - 2)})
+        at = np.searchsorted(seen, wanted).clip(max=max(len(seen) - 1, 0))
+        found = len(seen) > 0
+        count = {w: int(counts[a]) if found and seen[a] == w else 0
+                 for w, a in zip(wanted, at.tolist(), strict=True)}
+
+        def rarest_gram(piece: bytes) -> tuple[int, bytes]:
+            return min((count[_code(piece[i : i + 3])], piece[i : i + 3])
+                       for i in range(len(piece) - 2))
 
         grams: dict[int, list[tuple[bytes, int]]] = {}
         for options in self.terms:
-            piece = min(options, key=lambda p: (count(p), -len(p), p))
-            gram = min((piece[i : i + 3] for i in range(len(piece) - 2)),
-                       key=lambda g: (count(g), g))
-            wanted = (piece, piece.index(gram))
-            if wanted not in grams.setdefault(_code(gram), []):
-                grams[_code(gram)].append(wanted)
+            ranked = [(rarest_gram(p), p) for p in options]
+            (_, gram), piece = min(ranked, key=lambda r: (r[0][0], -len(r[1]), r[1]))
+            entry = (piece, piece.index(gram))
+            if entry not in grams.setdefault(_code(gram), []):
+                grams[_code(gram)].append(entry)
         table = np.zeros(1 << 24, dtype=bool)
         table[list(grams)] = True
         for odd in _ODD2:
