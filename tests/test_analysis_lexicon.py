@@ -194,3 +194,9 @@ def test_scan_agrees_with_one_regex_per_message_and_term(texts, terms) -> None:
             if re.search(rf"(?<!\w){own}(?!\w)", text, re.IGNORECASE):
                 expected.add((row, term))
     assert set(found(terms, *texts)) == expected
+
+
+def test_missing_texts_in_a_plain_array_never_match_and_keep_rows_in_place() -> None:
+    matcher = TermMatcher([Entry("idiot", "insult", "idiot")])
+    texts = np.array([None, "an idiot", float("nan"), pd.NA, "idiot"], dtype=object)
+    assert matcher.scan(texts)[["pos", "start"]].values.tolist() == [[1, 3], [4, 0]]

@@ -151,12 +151,18 @@ class TermMatcher:
         if self._rx is None or len(texts) == 0:
             return _frame(_empty_cols())
         if isinstance(texts, pd.Series):
-            arr = texts.to_numpy(dtype=object, na_value="")
-        else:
-            arr = np.asarray(texts, dtype=object)
+            return self._scan_texts(texts.to_numpy(dtype=object, na_value=""))
+        arr = np.asarray(texts, dtype=object)
+        try:  # joining the texts fails on a missing one; looking for those first cost 0.04 s
+            return self._scan_texts(arr)
+        except TypeError:
             missing = pd.isna(arr)
-            if missing.any():
-                arr = np.where(missing, "", arr)
+            if not missing.any():
+                raise
+            return self._scan_texts(np.where(missing, "", arr))
+
+    def _scan_texts(self, arr: np.ndarray) -> pd.DataFrame:
+        """`scan` of an object array of ``str``."""
         rows = self._candidates(arr)
         if rows is None:
             return _without_idioms(self._scan_exact(arr))
