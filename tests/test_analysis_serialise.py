@@ -65,3 +65,22 @@ def test_a_frame_with_a_named_index_becomes_records_with_that_key() -> None:
         {"date": "2025-06-10", "in_hours": 1},
         {"date": "2025-06-11", "in_hours": 0},
     ]
+
+
+def test_a_list_of_records_converts_each_field_like_a_single_record() -> None:
+    # lists of one dataclass are converted field by field: every value type must come out
+    # as it does for a record on its own (pandas Timestamp, NaN, numpy ints, nested lists)
+    from chat_review.analysis.findings import Burst, ReviewFlag
+
+    flags = [
+        ReviewFlag(datetime(2025, 6, 9, 21, 5), "Ann", 3, "a.txt", "insult", "idiot"),
+        ReviewFlag(pd.Timestamp("2025-06-10 07:00:00.000001"), None, np.int64(4), "a.txt",
+                   "threat", "kill*", excerpt="…x…"),
+    ]
+    bursts = [Burst("Ann", datetime(2025, 6, 9, 21), datetime(2025, 6, 9, 21, 4), 5,
+                    [1, 2, np.int64(3)], "a.txt", 5, about_staff={"Mr B": 1})]
+    for items in (flags, bursts):
+        assert to_jsonable(items) == [to_jsonable(x) for x in items]
+    assert to_jsonable(flags)[1]["timestamp"] == "2025-06-10T07:00:00.000001"
+    assert to_jsonable(flags)[1]["line"] == 4 and type(to_jsonable(flags)[1]["line"]) is int
+    assert to_jsonable(bursts)[0]["lines"] == [1, 2, 3]

@@ -41,6 +41,32 @@ def _frame(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN = frozenset({str, int, bool, type(None)})  # JSON-safe as they are
+
+
+def _fields(t: type) -> tuple[str, ...]:
+    names = _FIELDS.get(t)
+    if names is None:
+        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(t))
+    return names
+
+
+def _json_column(values: list[Any]) -> list[Any]:
+    """One field of many records as JSON-safe values, the common types without a call each."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:
+        return values
+    if kinds <= {datetime, date}:  # exact types: a pd.Timestamp goes through to_jsonable
+        return [v.isoformat() for v in values]
+    return [to_jsonable(v) for v in values]
+
+
+def _records(items: list[Any]) -> list[dict[str, Any]]:
+    """Many dataclasses of one type (flags, bursts, mentions...) as dicts, field by field:
+    the 89,000 staff mentions of a million-message chat took 0.6 s one value at a time."""
+    names = _fields(type(items[0]))
+    cols = [_json_column([getattr(o, n) for o in items]) for n in names]
+    return [dict(zip(names, rec, strict=True)) for rec in zip(*cols, strict=True)]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -53,12 +79,16 @@ def to_jsonable(value: Any) -> Any:
     if t is datetime or t is date:
         return value.isoformat()
     if t is list or t is tuple:
+        if value and dataclasses.is_dataclass(value[0]) and not isinstance(value[0], type):
+            first = type(value[0])
+            if all(type(v) is first for v in value):
+                return _records(list(value))
         return [to_jsonable(v) for v in value]
     if t is dict:
         return {str(k): to_jsonable(v) for k, v in value.items()}
     names = _FIELDS.get(t)
     if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(value))
+        names = _fields(t)
     if names is not None:
         return {n: to_jsonable(getattr(value, n)) for n in names}
     if isinstance(value, pd.DataFrame):
