@@ -206,21 +206,29 @@ class TermMatcher:
             at = s  # look again from the next word: terms may overlap ("shut up", "up yours")
         if not positions:
             return _frame(cols)
-        pos_arr = np.asarray(positions, dtype=np.int64)
-        rows = np.searchsorted(starts, pos_arr, side="right") - 1
-        memo: dict[str, list[Entry]] = {}
-        for r, p, text in zip(rows.tolist(), pos_arr.tolist(), matches, strict=True):
-            found = memo.get(text)
-            if found is None:
-                found = memo[text] = self._entries_for(text)
-            for e, length in found:
-                cols["pos"].append(r)
-                cols["start"].append(p - int(starts[r]))
-                cols["end"].append(p - int(starts[r]) + length)
-                cols["category"].append(e.category)
-                cols["label"].append(e.label)
-                cols["term"].append(e.term)
-        return _frame(cols)
+        return self._records(np.asarray(positions, dtype=np.int64), matches, starts)
+
+    def _records(self, pos: np.ndarray, matches: list[str], starts: np.ndarray) -> pd.DataFrame:
+        """One record per match and entry, in match order (entries in roster/lexicon order):
+        each distinct matched text is looked up once, the rest is numpy (a school's roster
+        names match tens of thousands of times in a big chat)."""
+        codes, uniques = pd.factorize(pd.Series(matches, dtype=object), sort=False)
+        found = [self._entries_for(text) for text in uniques.tolist()]
+        flat = [(e.category, e.label, e.term, length) for one in found for e, length in one]
+        if not flat:
+            return _frame(_empty_cols())
+        per = np.array([len(one) for one in found], dtype=np.int64)
+        first = np.concatenate(([0], np.cumsum(per)[:-1]))
+        count = per[codes]
+        which = np.repeat(np.arange(len(codes)), count)  # the match of each record
+        offset = np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count)
+        entry = first[codes][which] + offset  # the record's entry in ``flat``
+        cat, label, term, length = (np.array(col, dtype=object if i < 3 else np.int64)
+                                    for i, col in enumerate(zip(*flat, strict=True)))
+        rows = np.searchsorted(starts, pos, side="right") - 1
+        start = (pos - starts[rows])[which]
+        return _frame({"pos": rows[which], "start": start, "end": start + length[entry],
+                       "category": cat[entry], "label": label[entry], "term": term[entry]})
 
 
 def _ascii_head(term: str) -> str | None:
@@ -253,11 +261,11 @@ def _without_idioms(hits: pd.DataFrame) -> pd.DataFrame:
     return terms[~terms.index.isin(drop)].reset_index(drop=True)
 
 
-def _empty_cols() -> dict[str, list[Any]]:
+def _empty_cols() -> dict[str, Any]:
     return {"pos": [], "start": [], "end": [], "category": [], "label": [], "term": []}
 
 
-def _frame(cols: dict[str, list[Any]]) -> pd.DataFrame:
+def _frame(cols: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "pos": pd.Series(cols["pos"], dtype="int64"),
