@@ -116,7 +116,8 @@ def bursts(
         for name, mask in about
     ]
     bounds = np.concatenate(([0], np.cumsum(count)))
-    line_chunks = np.split(p.tab.line[rows], bounds[1:-1])
+    lines = p.tab.line[rows].tolist()  # sliced per burst below (np.split made 4,000 arrays)
+    cuts = bounds.tolist()
     first_rows = rows[bounds[:-1]]
     starts = pydatetimes(p.ts[first_rows])
     ends = pydatetimes(p.ts[rows[bounds[1:] - 1]])
@@ -126,7 +127,7 @@ def bursts(
             start=starts[b],
             end=ends[b],
             count=int(count[b]),
-            lines=[int(x) for x in line_chunks[b]],
+            lines=lines[cuts[b] : cuts[b + 1]],
             source=p.src_names[int(p.tab.src[fr])],
             out_of_hours=int(out[b]),
             to_staff=to_staff[fr],
