@@ -27,7 +27,7 @@ def _column(col: pd.Series) -> list[Any]:
     numeric = pd.api.types.is_bool_dtype(col) or pd.api.types.is_integer_dtype(col)
     if numeric and col.dtype != object and not col.isna().any():
         return col.tolist()  # numpy ints and bools become Python ints and bools
-    return [to_jsonable(v) for v in col.tolist()]
+    return _json_column(col.tolist())
 
 
 def _frame(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -55,7 +55,7 @@ def _json_column(values: list[Any]) -> list[Any]:
     """One field of many records as JSON-safe values, the common types without a call each."""
     kinds = set(map(type, values))
     if kinds <= _PLAIN:
-        return values
+        return list(values)
     if kinds <= {datetime, date}:  # exact types: a pd.Timestamp goes through to_jsonable
         return [v.isoformat() for v in values]
     return [to_jsonable(v) for v in values]
@@ -63,7 +63,7 @@ def _json_column(values: list[Any]) -> list[Any]:
 
 def _records(items: list[Any]) -> list[dict[str, Any]]:
     """Many dataclasses of one type (flags, bursts, mentions...) as dicts, field by field:
-    the 89,000 staff mentions of a million-message chat took 0.6 s one value at a time."""
+    one value at a time, the 89,000 staff mentions of a million-message chat took 1.5x as long."""
     names = _fields(type(items[0]))
     cols = [_json_column([getattr(o, n) for o in items]) for n in names]
     return [dict(zip(names, rec, strict=True)) for rec in zip(*cols, strict=True)]
@@ -83,7 +83,7 @@ def to_jsonable(value: Any) -> Any:
             first = type(value[0])
             if all(type(v) is first for v in value):
                 return _records(list(value))
-        return [to_jsonable(v) for v in value]
+        return _json_column(list(value))
     if t is dict:
         return {str(k): to_jsonable(v) for k, v in value.items()}
     names = _FIELDS.get(t)
