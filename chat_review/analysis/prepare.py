@@ -101,7 +101,9 @@ class Rows:
             df = chat.messages
             ts.append(df["timestamp"].to_numpy(dtype="datetime64[ns]"))
             # sender names: factorise per export, then map the few distinct names to one code
-            codes, uniques = pd.factorize(df["sender"], use_na_sentinel=True)
+            # (on the plain object array: the string column's own factorize took twice as long)
+            codes, uniques = pd.factorize(df["sender"].to_numpy(dtype=object),
+                                          use_na_sentinel=True)
             remap = np.array(
                 [names.setdefault(str(u), len(names)) for u in uniques] + [-1], dtype=np.int64
             )
@@ -120,6 +122,8 @@ class Rows:
             src.append(np.full(len(df), i, dtype=np.int64))
 
         def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+            if len(parts) == 1:  # one export: no copy (nothing writes into these arrays)
+                return parts[0]
             return np.concatenate(parts) if parts else np.array([], dtype=dtype)
 
         self.ts = cat(ts, "datetime64[ns]")
