@@ -13,7 +13,7 @@ import pandas as pd
 
 from .findings import ReviewFlag
 from .matcher import Entry, TermMatcher, excerpt
-from .prepare import Prepared, pydatetimes
+from .prepare import Prepared, pydatetimes, row_facts
 from .staff import staff_entries
 
 if TYPE_CHECKING:
@@ -56,18 +56,19 @@ def review_flags(p: Prepared, hits: pd.DataFrame, config: Config, excerpts: bool
     chosen, rows = chosen.iloc[order], rows[order]
     times = pydatetimes(p.ts[rows])
     texts = p.tab.text[rows] if excerpts else None
+    senders, row_lines, sources, _ = row_facts(p, rows)
     return [
         ReviewFlag(
             timestamp=times[j],
-            sender=p.names[int(p.codes[r])],
-            line=int(lines[r]),
-            source=p.src_names[int(src[r])],
+            sender=senders[j],
+            line=row_lines[j],
+            source=sources[j],
             category=str(category),
             term=str(term),
             excerpt=excerpt(str(texts[j]), int(start)) if texts is not None else None,
         )
-        for j, (r, category, term, start) in enumerate(
-            zip(rows.tolist(), chosen["category"].tolist(), chosen["label"].tolist(),
+        for j, (category, term, start) in enumerate(
+            zip(chosen["category"].tolist(), chosen["label"].tolist(),
                 chosen["start"].tolist(), strict=True)
         )
     ]

@@ -201,6 +201,15 @@ class Prepared:
         )
 
 
+def row_facts(p: Prepared, rows: np.ndarray) -> tuple[list[str], list[int], list[str], list[bool]]:
+    """Sender, line, export name and out-of-hours of each of ``rows``, as Python lists: taken
+    for all rows at once, not four numpy scalars per row (flags and mentions can number
+    tens of thousands)."""
+    senders = np.array(p.names, dtype=object)[p.codes[rows]].tolist() if p.names else []
+    sources = np.array(p.src_names, dtype=object)[p.tab.src[rows]].tolist()
+    return senders, p.tab.line[rows].tolist(), sources, p.outside[rows].tolist()
+
+
 def overlap_warnings(chats: Sequence[Chat], tab: Rows) -> list[str]:
     """Warn when two exports share messages (e.g. two parents each exported one group):
     overlapping messages are counted once per export, which doubles them in every figure."""

@@ -19,7 +19,7 @@ import pandas as pd
 from .chat_type import ChatTypes
 from .findings import StaffContact, StaffMention
 from .matcher import Entry
-from .prepare import Prepared, day_of, pydatetimes
+from .prepare import Prepared, day_of, pydatetimes, row_facts
 
 if TYPE_CHECKING:
     from chat_review.config import StaffMember
@@ -130,17 +130,11 @@ def staff_mentions(p: Prepared, contact: Contact) -> list[StaffMention]:
                         p.ts_ns[rows]))
     m, rows = m.iloc[order], rows[order]
     times = pydatetimes(p.ts[rows])
+    senders, lines, sources, outside = row_facts(p, rows)
     return [
-        StaffMention(
-            timestamp=times[j],
-            sender=p.names[int(p.codes[r])],
-            staff=str(label),
-            line=int(p.tab.line[r]),
-            source=p.src_names[int(p.tab.src[r])],
-            out_of_hours=bool(p.outside[r]),
-            matched=str(term),
-        )
-        for j, (r, label, term) in enumerate(
-            zip(rows.tolist(), m["label"].tolist(), m["term"].tolist(), strict=True)
-        )
+        StaffMention(timestamp=t, sender=sender, staff=str(label), line=line, source=source,
+                     out_of_hours=out, matched=str(term))
+        for t, sender, line, source, out, label, term in zip(
+            times, senders, lines, sources, outside, m["label"].tolist(), m["term"].tolist(),
+            strict=True)
     ]
