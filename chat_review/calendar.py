@@ -32,6 +32,7 @@ calendar day in the range, then looked up for every timestamp with numpy indexin
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import lru_cache
@@ -95,25 +96,30 @@ def _united_kingdom() -> Any:
     """The ``holidays`` package's UnitedKingdom class, imported on its own: the package's
     ``holidays.countries`` imports all ~250 countries' modules, 0.06 s CPU of every run
     (a third of the analysis of a 20,000-message chat). None if that fails (any other
-    ``holidays`` layout): then the ordinary ``country_holidays`` path is taken."""
+    ``holidays`` layout): then the ordinary ``country_holidays`` path is taken. The lock
+    keeps another thread (the web app) from seeing the bare package meanwhile."""
     import importlib
     import importlib.util
     import sys
 
     name = "holidays.countries.united_kingdom"
-    try:
-        if name not in sys.modules and "holidays.countries" not in sys.modules:
-            spec = importlib.util.find_spec("holidays.countries")  # located, not run
-            if spec is None:
-                return None
-            sys.modules["holidays.countries"] = importlib.util.module_from_spec(spec)
-            try:
-                importlib.import_module(name)
-            finally:  # a later `import holidays.countries` runs the real package
-                del sys.modules["holidays.countries"]
-        return sys.modules[name].UnitedKingdom
-    except (ImportError, AttributeError, KeyError):
-        return None
+    with _IMPORT_LOCK:
+        try:
+            if name not in sys.modules and "holidays.countries" not in sys.modules:
+                spec = importlib.util.find_spec("holidays.countries")  # located, not run
+                if spec is None:
+                    return None
+                sys.modules["holidays.countries"] = importlib.util.module_from_spec(spec)
+                try:
+                    importlib.import_module(name)
+                finally:  # a later `import holidays.countries` runs the real package
+                    del sys.modules["holidays.countries"]
+            return sys.modules[name].UnitedKingdom
+        except (ImportError, AttributeError, KeyError):
+            return None
+
+
+_IMPORT_LOCK = threading.Lock()
 
 
 def _to_day_numbers(values: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -245,3 +245,15 @@ def test_days_names_the_bank_holiday() -> None:
     rows = WorkingCalendar().days(date(2025, 5, 5), date(2025, 5, 5))
     assert rows[0]["type"] == "bank-holiday"
     assert rows[0]["holiday"] == "May Day"
+
+
+def test_bank_holidays_equal_the_holidays_packages_own_table_in_every_region() -> None:
+    # calendar imports holidays' UnitedKingdom on its own (not all ~250 countries): the
+    # table must be exactly what holidays.country_holidays gives
+    import holidays
+
+    from chat_review.calendar import REGIONS, _bank_holidays
+
+    for subdiv, _ in REGIONS.values():
+        own = holidays.country_holidays("GB", subdiv=subdiv, years=range(2019, 2031))
+        assert _bank_holidays(subdiv, 2019, 2030) == dict(own.items())
