@@ -172,10 +172,20 @@ def test_a_dotted_capital_i_elsewhere_makes_the_search_ignore_case_in_every_row(
         (0, "kill"), (1, "idiot"), (2, "kill")]
 
 
+def test_two_letter_words_are_found_whole_with_the_prefilter_on() -> None:
+    # "Ms Ng" has no three-letter run; the prefilter looks it up by a two-letter word, whole
+    matcher = TermMatcher([Entry("ms ng", "staff-named", "Ms Ng"), Entry("idiot", "c", "idiot")])
+    texts = np.array(["ask ms ng", "MS  NG!", "msng", "ms ngx", "an idiot"], dtype=object)
+    assert matcher._candidates(texts) is not None
+    assert matcher.scan(texts)["pos"].tolist() == [0, 1, 4]
+
+
 PIECES = ["idiot", "IDIOT", "kill", "killing", "you", "shut", "up", "yours", "lie", "élie",
           "ÉLIE", "so", "sofa", "k*t", "kit", "cat", "Cat", "😡", " ", " ", " ", "\n", ".", "é",
-          "x", "_", "'", "*", "shut up", " yours", "kill you", "\u212a", "İ", "ill", "ot"]
-TERMS = ["idiot", "kill*", "kill you", "shut up", "up yours", "lie", "élie", "so*", "k*t", "cat"]
+          "x", "_", "'", "*", "shut up", " yours", "kill you", "\u212a", "İ", "ill", "ot",
+          "ms", "ng", "ok", "OK", "book"]
+TERMS = ["idiot", "kill*", "kill you", "shut up", "up yours", "lie", "élie", "so*", "k*t", "cat",
+         "ms ng", "ok"]
 # texts glued from pieces, so that terms, near-misses and odd neighbours all occur
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
 

@@ -31,17 +31,33 @@ _ASCII_RUN = re.compile(r"[\x01-\x7f]{3,}")
 # stand for every code that starts with them.
 _ODD2 = [ch.encode() for ch in ("\u0130", "\u0131", "\u017f")]
 _ODD3 = "\u212a".encode()
+# ASCII letters, digits and "_" (the buffer is lower-cased; capitals listed all the same)
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[list(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] = True
 
 
 def pieces(term: str) -> list[str]:
     """Every run of three or more ASCII characters inside one word of ``term``, lower-cased
     (a trailing ``*`` wildcard dropped): a match of the term contains each of them. Empty for
-    a term of one- or two-letter words or non-ASCII letters (the prefilter is then off)."""
+    a term of one- or two-letter words or non-ASCII letters (see `short_words`)."""
     out: list[str] = []
     for word in term.lower().split():
         if len(word) > 1 and word.endswith("*"):
             word = word[:-1]
         out += _ASCII_RUN.findall(word)
+    return list(dict.fromkeys(out))
+
+
+def short_words(term: str) -> list[tuple[str, bool]]:
+    """The term's two-character ASCII words, lower-cased, each with whether it must end
+    there (False after a ``*`` wildcard): for a term with no longer run ("Ms Ng", "ok"), a
+    match holds one of them as a whole word, so the prefilter need not be switched off."""
+    out: list[tuple[str, bool]] = []
+    for word in term.lower().split():
+        wildcard = len(word) > 1 and word.endswith("*")
+        word = word[:-1] if wildcard else word
+        if len(word) == 2 and all("\x01" <= c <= "\x7f" for c in word):
+            out.append((word, not wildcard))
     return list(dict.fromkeys(out))
 
 
@@ -75,8 +91,14 @@ def _code(gram: bytes) -> int:
 class Prefilter:
     """Rows whose text may contain one of the terms (see the module docstring)."""
 
-    def __init__(self, term_pieces: Sequence[list[str]]) -> None:
-        self.terms = [[p.encode() for p in ps] for ps in term_pieces]
+    def __init__(self, term_pieces: Sequence[list[str]],
+                 term_words: Sequence[list[tuple[str, bool]]] = ()) -> None:
+        """``term_pieces``: per term its `pieces`; a term without any is looked up by its
+        `short_words` (``term_words``, same order) instead."""
+        words = list(term_words) or [[] for _ in term_pieces]
+        self.terms = [[p.encode() for p in ps] for ps in term_pieces if ps]
+        self.short = [[(w.encode(), end) for w, end in ws]
+                      for ps, ws in zip(term_pieces, words, strict=True) if not ps]
 
     def _choose(self, sample: bytes) -> tuple[np.ndarray, dict[int, list[tuple[bytes, int]]]]:
         """The lookup table and, per gram code, the (piece, offset of the gram) to verify.
@@ -107,6 +129,11 @@ class Prefilter:
                 grams[_code(gram)].append(entry)
         table = np.zeros(1 << 24, dtype=bool)
         table[list(grams)] = True
+        for options in self.short:  # a two-byte word: every code that starts with it
+            word, end = min(options, key=lambda o: (sample.count(o[0]), o))
+            key = -(word[0] | word[1] << 8) - 1  # negative: apart from the gram codes
+            grams.setdefault(key, []).append((word, int(end)))
+            table[(word[0] | word[1] << 8) + (np.arange(256) << 16)] = True
         for odd in _ODD2:
             table[_code(odd + b"\x00") + (np.arange(256) << 16)] = True
         table[_code(_ODD3)] = True
@@ -140,7 +167,7 @@ def _verified(buf: np.ndarray, hits: np.ndarray, codes: np.ndarray,
     order = np.argsort(codes, kind="stable")
     hits, codes = hits[order], codes[order]
     keep = [hits[(codes & 0xFF) >= 0x80]]  # only odd characters start with a non-ASCII byte
-    keys = np.fromiter(grams, dtype=np.int64, count=len(grams))
+    keys = np.fromiter((k for k in grams if k >= 0), dtype=np.int64)
     los = np.searchsorted(codes, keys, side="left")
     his = np.searchsorted(codes, keys, side="right")
     for key, lo, hi in zip(keys.tolist(), los.tolist(), his.tolist(), strict=True):
@@ -157,5 +184,11 @@ def _verified(buf: np.ndarray, hits: np.ndarray, codes: np.ndarray,
             for j, byte in enumerate(piece):
                 same &= np.take(buf, begin + j, mode="clip") == byte
             ok |= same
+        keep.append(at[ok])
+    for key in (k for k in grams if k < 0):  # two-byte words: whole words only
+        at = hits[(codes & 0xFFFF) == -key - 1]
+        ok = ~_WORD_BYTE[np.take(buf, at - 1, mode="clip")]
+        if all(end for _, end in grams[key]):
+            ok &= ~_WORD_BYTE[np.take(buf, at + 2, mode="clip")]
         keep.append(at[ok])
     return np.concatenate(keep)
