@@ -183,9 +183,9 @@ def test_two_letter_words_are_found_whole_with_the_prefilter_on() -> None:
 PIECES = ["idiot", "IDIOT", "kill", "killing", "you", "shut", "up", "yours", "lie", "élie",
           "ÉLIE", "so", "sofa", "k*t", "kit", "cat", "Cat", "😡", " ", " ", " ", "\n", ".", "é",
           "x", "_", "'", "*", "shut up", " yours", "kill you", "\u212a", "İ", "ill", "ot",
-          "ms", "ng", "ok", "OK", "book"]
+          "ms", "ng", "ok", "OK", "book", "zoë", "ZOË", "zo"]
 TERMS = ["idiot", "kill*", "kill you", "shut up", "up yours", "lie", "élie", "so*", "k*t", "cat",
-         "ms ng", "ok"]
+         "ms ng", "ok", "zoë", "ok*"]
 # texts glued from pieces, so that terms, near-misses and odd neighbours all occur
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
 

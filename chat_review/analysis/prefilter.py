@@ -27,6 +27,7 @@ _CHUNK = 1 << 18  # bytes per step of the gram lookup (the codes stay in cache)
 _JOIN = 4096  # texts joined and encoded at a time (see `_lowered_buffer`)
 _SLICES, _SLICE = 8, 1 << 13  # the sample: 8 slices of 8 KiB spread over the chat
 _ASCII_RUN = re.compile(r"[\x01-\x7f]{3,}")
+_ASCII = re.compile(r"[\x01-\x7f]+")
 # UTF-8 of the characters that match an ASCII letter in the exact search; the two-byte ones
 # stand for every code that starts with them.
 _ODD2 = [ch.encode() for ch in ("\u0130", "\u0131", "\u017f")]
@@ -48,16 +49,19 @@ def pieces(term: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def short_words(term: str) -> list[tuple[str, bool]]:
-    """The term's two-character ASCII words, lower-cased, each with whether it must end
-    there (False after a ``*`` wildcard): for a term with no longer run ("Ms Ng", "ok"), a
-    match holds one of them as a whole word, so the prefilter need not be switched off."""
-    out: list[tuple[str, bool]] = []
+def short_words(term: str) -> list[tuple[str, bool, bool]]:
+    """The term's two-character ASCII runs inside a word ("ng" of "Ms Ng", "zo" of "zoë"),
+    lower-cased, each with whether it starts its word and whether it ends it (never before a
+    ``*`` wildcard). For a term with no longer run a match holds one of them, with no ASCII
+    letter, digit or _ on a side where its word starts or ends, so the prefilter can stay on.
+    """
+    out: list[tuple[str, bool, bool]] = []
     for word in term.lower().split():
         wildcard = len(word) > 1 and word.endswith("*")
         word = word[:-1] if wildcard else word
-        if len(word) == 2 and all("\x01" <= c <= "\x7f" for c in word):
-            out.append((word, not wildcard))
+        for m in _ASCII.finditer(word):
+            if m.end() - m.start() == 2:
+                out.append((m.group(), m.start() == 0, m.end() == len(word) and not wildcard))
     return list(dict.fromkeys(out))
 
 
@@ -92,12 +96,12 @@ class Prefilter:
     """Rows whose text may contain one of the terms (see the module docstring)."""
 
     def __init__(self, term_pieces: Sequence[list[str]],
-                 term_words: Sequence[list[tuple[str, bool]]] = ()) -> None:
+                 term_words: Sequence[list[tuple[str, bool, bool]]] = ()) -> None:
         """``term_pieces``: per term its `pieces`; a term without any is looked up by its
         `short_words` (``term_words``, same order) instead."""
         words = list(term_words) or [[] for _ in term_pieces]
         self.terms = [[p.encode() for p in ps] for ps in term_pieces if ps]
-        self.short = [[(w.encode(), end) for w, end in ws]
+        self.short = [[(w.encode(), start, end) for w, start, end in ws]
                       for ps, ws in zip(term_pieces, words, strict=True) if not ps]
 
     def _choose(self, sample: bytes) -> tuple[np.ndarray, dict[int, list[tuple[bytes, int]]]]:
@@ -129,10 +133,10 @@ class Prefilter:
                 grams[_code(gram)].append(entry)
         table = np.zeros(1 << 24, dtype=bool)
         table[list(grams)] = True
-        for options in self.short:  # a two-byte word: every code that starts with it
-            word, end = min(options, key=lambda o: (sample.count(o[0]), o))
+        for options in self.short:  # two bytes: every code that starts with them
+            word, start, end = min(options, key=lambda o: (sample.count(o[0]), o))
             key = -(word[0] | word[1] << 8) - 1  # negative: apart from the gram codes
-            grams.setdefault(key, []).append((word, int(end)))
+            grams.setdefault(key, []).append((word, int(start) | int(end) << 1))
             table[(word[0] | word[1] << 8) + (np.arange(256) << 16)] = True
         for odd in _ODD2:
             table[_code(odd + b"\x00") + (np.arange(256) << 16)] = True
@@ -185,10 +189,13 @@ def _verified(buf: np.ndarray, hits: np.ndarray, codes: np.ndarray,
                 same &= np.take(buf, begin + j, mode="clip") == byte
             ok |= same
         keep.append(at[ok])
-    for key in (k for k in grams if k < 0):  # two-byte words: whole words only
+    for key in (k for k in grams if k < 0):  # two-byte runs: at a word's start or end
         at = hits[(codes & 0xFFFF) == -key - 1]
-        ok = ~_WORD_BYTE[np.take(buf, at - 1, mode="clip")]
-        if all(end for _, end in grams[key]):
+        sides = [flags for _, flags in grams[key]]  # bit 0: starts a word, bit 1: ends one
+        ok = np.ones(len(at), dtype=bool)
+        if all(f & 1 for f in sides):
+            ok &= ~_WORD_BYTE[np.take(buf, at - 1, mode="clip")]
+        if all(f & 2 for f in sides):
             ok &= ~_WORD_BYTE[np.take(buf, at + 2, mode="clip")]
         keep.append(at[ok])
     return np.concatenate(keep)
