@@ -29,6 +29,11 @@ def test_a_whole_word_matches_in_any_capitals() -> None:
     ]
 
 
+def test_a_term_starting_with_a_dotted_capital_i_is_named() -> None:
+    # "İ" lower-cases to two characters; the match must still be traced back to its term
+    assert found(["idiot"], "what an İDİOT", "İdiot!") == [(0, "idiot"), (1, "idiot")]
+
+
 def test_a_word_inside_another_word_does_not_match() -> None:
     assert found(["kill"], "great skill", "killer", "skilled") == []
 

@@ -114,7 +114,7 @@ class TermMatcher:
         self._by_first: dict[str, list[tuple[str, str | None, Entry]]] = {}
         for e in self.entries:
             own = "".join(_atoms(e.term)) + r"(?!\w)"
-            self._by_first.setdefault(e.term.strip()[0].lower(), []).append(
+            self._by_first.setdefault(_first_key(e.term.strip()), []).append(
                 (own, _ascii_head(e.term), e))
         pattern = _trie_regex([_atoms(e.term) for e in self.entries])
         # The leading class makes the regex engine try the tree only just after a character
@@ -133,7 +133,7 @@ class TermMatcher:
         the length of its match."""
         out = []
         low = matched.lower() if matched.isascii() else None
-        for own, head, e in self._by_first.get(matched[:1].lower(), []):
+        for own, head, e in self._by_first.get(_first_key(matched), []):
             if low is not None and head is not None and not low.startswith(head):
                 continue  # cannot match: spares compiling its pattern
             m = _compiled(own).match(matched)
@@ -244,6 +244,13 @@ def _ascii_head(term: str) -> str | None:
     if len(word) > 1 and word.endswith("*"):
         word = word[:-1]
     return word if word.isascii() else None
+
+
+def _first_key(text: str) -> str:
+    """The first character of ``text`` lower-cased, as one character: "İ" lower-cases to two
+    ("i" and a combining dot), and the search (case-insensitive) matches it where a term has
+    "i", so its key must be "i" too, or a match found would name no term and be dropped."""
+    return text[:1].lower()[:1]
 
 
 @functools.lru_cache(maxsize=1024)
