@@ -104,9 +104,11 @@ def test_pages_write_moments_in_uk_time_and_days_as_reports_do(chromium, server,
     assert UK_MOMENT.match(facts["Recorded by"].split(", ", 1)[1]), facts["Recorded by"]
     assert UK_MOMENT.match(facts["Expires"]), facts["Expires"]
     page.get_by_role("link", name="Consents").click()
+    page.wait_for_url("**/consents")  # a click does not wait for the next page to load
     cells = page.locator("table tbody tr").first.locator("td").all_inner_texts()
     assert UK_DAY.match(cells[3]) and UK_DAY.match(cells[4]), cells
     page.get_by_role("link", name="Audit trail").click()
+    page.wait_for_url("**/audit")
     when = page.locator("table tbody tr td:nth-child(2)").all_inner_texts()
     assert when and all(UK_MOMENT.match(w) for w in when), when
     for path in ("/consents", "/consents/1", "/audit", "/settings", "/retention"):
