@@ -374,7 +374,8 @@ def report_blocks(findings: Findings, ctx: ReportContext) -> list[Block]:
         rows.append(["Audit entry", f"#{a.get('id')}, {w.register_time(a.get('at'))}"])
     else:
         rows.append(["Audit entry", "not given"])
-    out = [h2("This report"), {"kind": "meta", "rows": rows}]
+    # sticky: the audit hash below is never left alone at the top of the next page
+    out = [h2("This report"), {"kind": "meta", "rows": rows, "sticky": bool(ctx.audit_entry)}]
     if ctx.audit_entry:
         out.append({"kind": "mono", "rows": [["Audit hash", str(ctx.audit_entry.get("hash"))]]})
     warnings = c.all_warnings(findings)
