@@ -75,6 +75,20 @@ def test_no_page_carries_a_single_orphaned_line(busy):
         assert len(body) > 1, f"page {n} holds only {body}"
 
 
+@pytest.mark.parametrize("extra_words", range(0, 96, 6))
+def test_the_audit_hash_is_never_split_from_this_report(extra_words):
+    # a longer purpose moves the method section's end across a page boundary, step by step
+    f = make_findings()
+    ctx = make_context(f)
+    ctx.consents[0]["purpose"] += " and more" * extra_words
+    where = {}
+    for n, text in enumerate(pages(render_pdf(f, ctx)), 1):
+        for line in text.splitlines():
+            if line.startswith(("This report", "Audit hash")):
+                where[line.split()[0] + line.split()[1]] = n
+    assert where["Thisreport"] == where["Audithash"], where
+
+
 def test_bursts_are_summarised_per_sender_not_one_per_row(busy):
     text = flat("\n".join(pages(busy["pdf"])))
     assert re.search(r"[\d,]+ bursts by [\d,]+ senders, summarised per sender", text)
