@@ -47,6 +47,16 @@ def uk_time(value: datetime) -> str:
     return f"{clock(in_uk(value))} UK time"
 
 
+def uk_clock_seconds(value: Any) -> str:
+    """"4 Sep 2026, 21:40:05" on the UK clock, for the audit table (its header names the clock):
+    entries a few seconds apart must stay in order for the reader. Unreadable text as it is."""
+    parsed = value if isinstance(value, datetime) else _parse(value)
+    if not isinstance(parsed, datetime):
+        return str(value)
+    moment = in_uk(parsed)
+    return f"{day(moment)}, {moment:%H:%M:%S}"
+
+
 def _parse(value: Any) -> date | datetime | None:
     """A register value (ISO text, a date or a datetime) as a date or datetime; None if unreadable.
 

@@ -3,6 +3,7 @@ date reads in the reports' style ("31 Jul 2026", "31 Jul 2026, 23:59 UK time")."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -86,3 +87,21 @@ def test_a_short_table_gives_the_day_the_school_was_in():
     from chat_review.consent.date_words import register_day
 
     assert register_day("2026-07-31T23:30:00+00:00") == "1 Aug 2026"  # 00:30 BST
+
+
+def test_audit_list_writes_each_moment_on_the_uk_clock_to_the_second(run, grant, group_chat):
+    grant(group_chat)
+    listed = run("audit", "list")
+    assert listed.code == 0
+    header, _rule, first = listed.out.splitlines()[:3]
+    assert "When (UK time)" in header and "UTC" not in listed.out
+    assert re.match(r"1\s+\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d\s+consent-granted", first)
+
+
+def test_audit_verify_names_a_report_s_moment_in_uk_time(run, grant, group_chat, tmp_path):
+    token = grant(group_chat)
+    report = tmp_path / "messages.csv"
+    assert run("messages", str(group_chat), "--token", token, "--output", str(report)).code == 0
+    checked = run("audit", "verify", "--report", str(report))
+    assert checked.code == 0
+    assert " UK time by " in checked.out and "UTC" not in checked.out

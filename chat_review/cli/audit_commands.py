@@ -31,6 +31,7 @@ def audit() -> None:
 def list_command(limit: int | None, as_json: bool) -> None:
     """List audit entries, oldest first. Entries never contain message text."""
     from chat_review.consent import audit as audit_log
+    from chat_review.consent.date_words import uk_clock_seconds
     from chat_review.consent.register import Register
     from chat_review.describe import audit_details
 
@@ -45,11 +46,11 @@ def list_command(limit: int | None, as_json: bool) -> None:
         click.echo("The audit log is empty.")
         return
     echo_table(
-        ["#", "When (UTC)", "Event", "Consent", "By", "Details"],
+        ["#", "When (UK time)", "Event", "Consent", "By", "Details"],
         [
             [
                 str(e.id),
-                e.at[:19].replace("T", " "),
+                uk_clock_seconds(e.at),
                 e.event,
                 "" if e.consent_id is None else f"#{e.consent_id}",
                 _who(e.actor, e.detail),
@@ -73,6 +74,7 @@ def verify_command(reports: tuple[Path, ...]) -> None:
     wiped register is found too. With --report, a report given to someone is checked against
     the log: its SHA-256 must be the one logged when it was written.
     """
+    from chat_review.consent.date_words import register_time
     from chat_review.consent.register import Register
     from chat_review.consent.reports import find_report
 
@@ -101,7 +103,7 @@ def verify_command(reports: tuple[Path, ...]) -> None:
             ids = ", ".join(f"#{c}" for c in entry.detail.get("consent_ids") or [])
             click.echo(
                 f"{printable(path)} matches audit entry {entry.id}: {entry.detail.get('kind')} "
-                f"written {entry.at[:16].replace('T', ' ')} UTC by "
+                f"written {register_time(entry.at)} by "
                 f"{printable(_who(entry.actor, entry.detail))}, consent {ids} "
                 f"(SHA-256 {entry.detail.get('sha256', '')[:12]}).")
     if missing:
