@@ -32,7 +32,8 @@ Decisions documented here because later stages rely on them:
   the messages, the file is refused: two exports were joined, and reading on would glue whole
   conversations onto single messages.
 * Impossible dates (31/02), times (24:00, :60) and years outside 1678-2261 are refused with an
-  ExportError naming the line.
+  ExportError naming the line; Solar Hijri (Persian) years are converted and Islamic lunar
+  Hijri years refused (see ``dates`` and ``solar_hijri``).
 """
 
 from __future__ import annotations
@@ -195,6 +196,8 @@ def _build(
     )
     if sig.month_name and date_order is None:
         res.rule = "the month is written as a word (28 Aug 2013), so the date is day-month-year"
+    if res.calendar_note:
+        warnings.append(res.calendar_note)
     del secs, key, d_codes
     h.fields = h.hour = h.minute = h.second = h.ampm = h.line_index = None  # type: ignore[assignment]
 
@@ -291,7 +294,7 @@ def _build(
         sha256="",
         platform=sig.platform,
         date_order=res.order,
-        date_order_rule=res.rule + _layout_notes(sig),
+        date_order_rule=res.rule + res.calendar_rule + _layout_notes(sig),
         date_order_ambiguous=res.ambiguous,
         encoding="",
         container="",

@@ -14,18 +14,23 @@ The date order is decided from the whole file, in this order of rules:
 5. else, or when rules 3-4 only hint (one step back, two changes against one), the order is
    "not proven": day-first, the documented default for a UK school, flagged as ambiguous
    with the hint recorded in the rule.
+
+The calendar is decided from the years alone, before the order (see `solar_hijri`): when every
+year is 1300-1419 the dates are Solar Hijri (Persian) and are converted, with a note in the
+rule and a warning; years of the Islamic lunar calendar (1420-1500) are refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
 from chat_review.errors import ExportError
 
+from . import solar_hijri
 from .headers import DIGIT_TABLE, MARK_TABLE
 
 DATE_ORDERS = ("day-first", "month-first", "year-first")
@@ -42,6 +47,11 @@ class Resolved:
     order: str
     rule: str
     ambiguous: bool
+    #: When the dates were converted from another calendar: a note for the reader's warnings,
+    #: and words for the recorded date rule (kept apart from ``rule``, whose "not proven" form
+    #: the reader's warning quotes).
+    calendar_note: str | None = None
+    calendar_rule: str = ""
 
 
 def clean(raw: bytes) -> str:
@@ -107,9 +117,13 @@ def _day_numbers(
     lines: np.ndarray,
     *,
     strict: bool,
+    solar: bool = False,
 ) -> np.ndarray | None:
-    """Days since 1970 for each distinct date under ``order``; None (or an error) if impossible."""
+    """Days since 1970 for each distinct date under ``order``; None (or an error) if impossible.
+    ``solar``: the fields are Solar Hijri dates (see `solar_hijri`), converted to Gregorian."""
     y, m, d = _ymd(fields, order)
+    if solar:
+        return _solar_day_numbers(y, m, d, order, raws, lines, strict=strict)
     out = np.empty(len(fields), dtype=np.int64)
     epoch = date(1970, 1, 1).toordinal()
     for i in range(len(fields)):
@@ -135,6 +149,67 @@ def _day_numbers(
     return out
 
 
+def _solar_day_numbers(
+    y: np.ndarray,
+    m: np.ndarray,
+    d: np.ndarray,
+    order: str,
+    raws: Callable[[int], str],
+    lines: np.ndarray,
+    *,
+    strict: bool,
+) -> np.ndarray | None:
+    """`_day_numbers` for Solar Hijri dates, all at once: a day the Persian calendar does not
+    have (31 Mehr, 30 Esfand 1402) is refused naming its line, never rolled over."""
+    y, m, d = (np.asarray(x, dtype=np.int64) for x in (y, m, d))
+    bad = solar_hijri.invalid_rows(y, m, d)
+    if len(bad):
+        if not strict:
+            return None
+        i = int(bad[np.argmin(lines[bad])])
+        why = solar_hijri.impossible_text(int(y[i]), int(m[i]))
+        raise ExportError(
+            f"Line {lines[i]} has the date {raws(i)!r}, which is impossible in the Solar Hijri "
+            f"(Persian) calendar when read {order} ({why}); the export is damaged, or check "
+            "the --date-order option."
+        )
+    return solar_hijri.day_numbers(y, m, d)
+
+
+def _year_fields(fields: np.ndarray, year_first: bool) -> np.ndarray:
+    """The year of every distinct date, before any order is decided: the first field of a
+    year-first date, else the last (2-digit years are 20xx, as `_ymd` reads them)."""
+    c = fields[:, 0] if year_first else fields[:, 2]
+    c = c.astype(np.int64)
+    return c if year_first else np.where(c < 100, c + 2000, c)
+
+
+def _refuse_lunar_hijri(years: np.ndarray, raws: Callable[[int], str], lines: np.ndarray) -> None:
+    """Islamic (lunar) Hijri years are refused before any order is tried: their months follow
+    the moon, so reading them as Gregorian or converting them by arithmetic would both be
+    wrong, and the usual 'damaged export' message would send the user the wrong way."""
+    rows = solar_hijri.lunar_hijri_rows(years)
+    if len(rows):
+        i = int(rows[np.argmin(lines[rows])])
+        raise ExportError(
+            f"Line {lines[i]} has the date {raws(i)!r}, in the year {int(years[i])}: the dates "
+            "look like the Islamic (Hijri) calendar, which chat-review does not read; set the "
+            "phone's calendar to Gregorian and export the chat again."
+        )
+
+
+def _solar_note(order: str, days: np.ndarray, raws: Callable[[int], str],
+                lines: np.ndarray) -> str:
+    """The warning that says the dates were converted, with the export's first date as the
+    example, so nobody compares the report with the phone and thinks the dates are wrong."""
+    i = int(np.argmin(lines))
+    day = date(1970, 1, 1) + timedelta(days=int(days[i]))
+    return (
+        "Dates are written in the Solar Hijri (Persian) calendar; they were converted to the "
+        f"Gregorian calendar (e.g. {raws(i)} is {day.day} {day:%b %Y}), read {order}."
+    )
+
+
 def resolve(
     date_codes: np.ndarray,
     fields: np.ndarray,
@@ -152,6 +227,9 @@ def resolve(
     first line it appears on (for messages that cite evidence). ``seconds`` is each message's
     time of day.
     """
+    years = _year_fields(fields, year_first)
+    _refuse_lunar_hijri(years, uniq_dates, date_lines)
+    solar = solar_hijri.is_solar_hijri(years)
     a_hi = np.flatnonzero(fields[:, 0] > 12)
     b_hi = np.flatnonzero(fields[:, 1] > 12)
 
@@ -196,12 +274,18 @@ def resolve(
     elif len(b_hi):
         order, rule = "month-first", f"a second field above 12 ({cite(b_hi)}) proves month-first"
     else:
-        order, rule, ambiguous = _by_sequence(fields, date_codes, uniq_dates, date_lines)
+        order, rule, ambiguous = _by_sequence(fields, date_codes, uniq_dates, date_lines,
+                                              solar=solar)
 
-    days = _day_numbers(fields, order, uniq_dates, date_lines, strict=True)
+    days = _day_numbers(fields, order, uniq_dates, date_lines, strict=True, solar=solar)
     total = days[date_codes] * 86400 + seconds
     ts = (total * NS_PER_S).astype("datetime64[ns]")
-    return Resolved(ts, order, rule, ambiguous)
+    if not solar:
+        return Resolved(ts, order, rule, ambiguous)
+    return Resolved(
+        ts, order, rule, ambiguous, _solar_note(order, days, uniq_dates, date_lines),
+        "; the years are Solar Hijri (Persian), converted to the Gregorian calendar",
+    )
 
 
 #: Rule 3 decides only when the other reading steps back at least this many times more.
@@ -212,7 +296,8 @@ MIN_CHANGES = 3
 
 
 def _fewer_steps_back(
-    fields: np.ndarray, codes: np.ndarray, raws: Callable[[int], str], lines: np.ndarray
+    fields: np.ndarray, codes: np.ndarray, raws: Callable[[int], str], lines: np.ndarray,
+    *, solar: bool = False,
 ) -> tuple[str, str, bool] | None:
     """Rule 3: dates run forward in a chat, so the reading with fewer steps back in file order
     is the order; one step back is too little (a phone's clock, a forwarded export), so the
@@ -220,7 +305,7 @@ def _fewer_steps_back(
     proven), or None when both readings step back equally often."""
     back = {}
     for order in ("day-first", "month-first"):
-        days = _day_numbers(fields, order, raws, lines, strict=False)
+        days = _day_numbers(fields, order, raws, lines, strict=False, solar=solar)
         if days is None:  # cannot happen with both fields <= 12, kept for safety
             back[order] = len(codes) + 1
             continue
@@ -256,13 +341,15 @@ def _busier_field(fields: np.ndarray, codes: np.ndarray) -> tuple[str, str, bool
 
 
 def _by_sequence(
-    fields: np.ndarray, codes: np.ndarray, raws: Callable[[int], str], lines: np.ndarray
+    fields: np.ndarray, codes: np.ndarray, raws: Callable[[int], str], lines: np.ndarray,
+    *, solar: bool = False,
 ) -> tuple[str, str, bool]:
     """Rules 3-5 for files whose day and month fields are all 12 or below. Thin evidence (a
     hint, not a proof) is recorded in the rule but leaves the order "not proven": the UK
     default, flagged as ambiguous so the reader warns and every output says so."""
     hints = []
-    for rule in (_fewer_steps_back(fields, codes, raws, lines), _busier_field(fields, codes)):
+    steps = _fewer_steps_back(fields, codes, raws, lines, solar=solar)
+    for rule in (steps, _busier_field(fields, codes)):
         if rule is None:
             continue
         order, text, proven = rule

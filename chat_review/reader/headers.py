@@ -60,8 +60,9 @@ LOOSE = re.compile(
     + _DATE
     # between date and time: a comma and a space or two, maybe a short word ("à", "klo", "um")
     # or a time-of-day word ("오후"); bounded, so a hostile first line cannot make every
-    # line's test long
-    + rf"(?P<mid>[,\u060c]?{_SP}{{0,3}}(?:(?P<pw>{_PW}){_SP}{{0,3}}|"
+    # line's test long. Persian phones write a right-to-left mark after the Arabic comma
+    # ("۱۴۰۲/۸/۱۵،\u200f ۲۱:۴۰"): one mark may follow the comma (kept in the literal ``mid``)
+    + rf"(?P<mid>[,\u060c]?(?:(?<=[,\u060c]){_MK})?{_SP}{{0,3}}(?:(?P<pw>{_PW}){_SP}{{0,3}}|"
     rf"[^\W\d_]{{1,5}}\.?{_SP}{{1,3}})?)"
     + _TIME + _CLOSE
 )
@@ -203,7 +204,7 @@ def day_period_word(sample_lines: list[str]) -> str | None:
     for line in sample_lines:
         m = LOOSE.match(line)
         if m and plausible(m) and not m.group("pw"):
-            word = m.group("mid").strip(SPACES + ",\u060c.")
+            word = m.group("mid").strip(SPACES + MARKS + ",\u060c.")
             if word:
                 words[word] += 1
     return min(words) if len(words) > 1 else None
