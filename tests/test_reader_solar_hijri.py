@@ -154,6 +154,15 @@ def test_other_impossible_years_keep_the_damaged_export_message(dates) -> None:
         parse(android(*dates))
 
 
+def test_layouts_that_name_their_calendar_never_read_as_hijri() -> None:
+    with pytest.raises(ExportError, match="in the year 1402; chat-review reads dates from 1678"):
+        parse("19:23, 28 Aug 1402 - Ann Lee: hi\n")
+    with pytest.raises(ExportError, match="in the year 1445; chat-review reads dates from 1678"):
+        parse("19:23, 28 Aug 1445 - Ann Lee: hi\n")
+    with pytest.raises(ExportError, match="in the year 1402; chat-review reads dates from 1678"):
+        parse("[3/18/1945 BE, 14:56:01] Ann Lee: hi\n")  # Buddhist 1945 is Gregorian 1402
+
+
 def test_a_gregorian_export_is_unaffected() -> None:
     chat = parse(android("2023/11/06", "2023/11/07"))
     assert stamps(chat) == ["2023-11-06 21:40:00", "2023-11-07 21:40:00"]

@@ -191,7 +191,7 @@ def _build(
     )
     res = dates.resolve(
         d_codes, h.fields[d_first], lambda j: group_text(int(d_first[j]), 1), line[d_first],
-        secs, year_first=sig.year_first,
+        secs, year_first=sig.year_first, gregorian=sig.month_name or bool(sig.era),
         override="day-first" if sig.month_name and date_order is None else date_order,
     )
     if sig.month_name and date_order is None:

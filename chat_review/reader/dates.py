@@ -219,17 +219,21 @@ def resolve(
     *,
     year_first: bool,
     override: str | None,
+    gregorian: bool = False,
 ) -> Resolved:
     """Decide the date order (see module docstring) and build the timestamps.
 
     ``date_codes`` index each message into the distinct dates, whose three numbers are the rows
     of ``fields``; ``uniq_dates(j)`` is distinct date j as written and ``date_lines[j]`` the
     first line it appears on (for messages that cite evidence). ``seconds`` is each message's
-    time of day.
+    time of day. ``gregorian``: the layout itself names its calendar (English month names,
+    Buddhist or Japanese era years, already made Gregorian), so no other calendar is considered.
     """
     years = _year_fields(fields, year_first)
-    _refuse_lunar_hijri(years, uniq_dates, date_lines)
-    solar = solar_hijri.is_solar_hijri(years)
+    solar = False
+    if not gregorian:
+        _refuse_lunar_hijri(years, uniq_dates, date_lines)
+        solar = solar_hijri.is_solar_hijri(years)
     a_hi = np.flatnonzero(fields[:, 0] > 12)
     b_hi = np.flatnonzero(fields[:, 1] > 12)
 
