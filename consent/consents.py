@@ -73,7 +73,7 @@ def grant(
     if window_from and window_to and window_from > window_to:
         raise RegisterError(
             f"The consent window starts ({day(window_from)}) after it ends "
-            f"({day(window_to)}); swap --from and --to."
+            f"({day(window_to)}); swap the two dates."
         )
     if date_order is not None and date_order not in DATE_ORDERS:
         raise RegisterError(f"The date order '{date_order}' is not one of "

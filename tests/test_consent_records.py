@@ -61,7 +61,7 @@ def test_malformed_token_is_refused(register):
 
 
 def test_window_that_ends_before_it_starts_is_refused(register, group_chat):
-    with pytest.raises(RegisterError, match="swap --from and --to"):
+    with pytest.raises(RegisterError, match="swap the two dates"):
         record(register, group_chat, window_from=date(2026, 10, 1), window_to=date(2026, 9, 1))
 
 
