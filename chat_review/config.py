@@ -12,13 +12,23 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from chat_review.analysis.lexicon import Lexicon
 from chat_review.calendar import REGIONS, WEEKDAYS, Closure, WorkingCalendar
+from chat_review.config_values import (
+    Where,
+    calendar_date,
+    check_keys,
+    flag,
+    text,
+    text_list,
+    time_of_day,
+    whole_number,
+)
 from chat_review.errors import ConfigError
 from chat_review.roster import StaffMember, normalise_phone
 
@@ -27,7 +37,6 @@ __all__ = ["CONFIG_NAME", "DEFAULTS_SOURCE", "Config", "StaffMember", "load_conf
 
 CONFIG_NAME = "chat-review.toml"
 DEFAULTS_SOURCE = "built-in defaults"
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _SPAN = re.compile(r"^\s*(\S+)\s*(?:-|–|to)\s*(\S+)\s*$")
 
 
@@ -123,87 +132,20 @@ _TOP = {
 }
 
 
-class _Where:
-    """Builds the one-sentence errors: ``file: [table] key: problem; what to do.``"""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    def error(self, key: str, problem: str, fix: str) -> ConfigError:
-        return ConfigError(f"{self.file}: {key}: {problem}; {fix}.")
-
-
-def _check_keys(w: _Where, table: Any, allowed: set[str], key: str) -> dict[str, Any]:
-    if not isinstance(table, dict):
-        raise w.error(key, "should be a table", f"write it as {key} with keys under it")
-    for k in table:
-        if k not in allowed:
-            raise w.error(
-                f"{key} {k}" if key else k,
-                "is not a setting chat-review knows",
-                f"use one of {', '.join(sorted(allowed))} (check the spelling)",
-            )
-    return table
-
-
-def _str(w: _Where, value: Any, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise w.error(key, f"{value!r} should be non-empty text", 'write it in quotes, e.g. "…"')
-    return value.strip()
-
-
-def _int(w: _Where, value: Any, key: str, minimum: int) -> int:
-    if type(value) is not int or value < minimum:
-        raise w.error(key, f"{value!r} should be a whole number", f"write {minimum} or more")
-    return value
-
-
-def _bool(w: _Where, value: Any, key: str) -> bool:
-    if type(value) is not bool:
-        raise w.error(key, f"{value!r} should be true or false", "write true or false")
-    return value
-
-
-def _str_list(w: _Where, value: Any, key: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise w.error(key, "should be a list of non-empty texts", 'write e.g. ["one", "two"]')
-    return [v.strip() for v in value]
-
-
-def _time(w: _Where, value: Any, key: str) -> time:
-    m = _TIME.match(value) if isinstance(value, str) else None
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise w.error(
-            key, f"{value!r} is not a time of day", 'write times as "HH:MM" from 00:00 to 23:59'
-        )
-    return time(int(m.group(1)), int(m.group(2)))
-
-
-def _date(w: _Where, value: Any, key: str) -> date:
-    if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise w.error(key, f"{value!r} is not a date", "write dates as YYYY-MM-DD, e.g. 2025-10-27")
-
-
-def _hours(w: _Where, day: str, value: Any) -> tuple[time, time] | None:
+def _hours(w: Where, day: str, value: Any) -> tuple[time, time] | None:
     key = f"[hours] {day}"
     if isinstance(value, str) and value.strip().lower() in {"none", "off", ""}:
         return None
     m = _SPAN.match(value) if isinstance(value, str) else None
     if m:
-        start, end = _time(w, m.group(1), key), _time(w, m.group(2), key)
+        start, end = time_of_day(w, m.group(1), key), time_of_day(w, m.group(2), key)
     elif isinstance(value, dict):
-        _check_keys(w, value, {"start", "end"}, key)
+        check_keys(w, value, {"start", "end"}, key)
         if "start" not in value or "end" not in value:
             raise w.error(
                 key, "needs both start and end", 'write { start = "08:00", end = "17:00" }'
             )
-        start, end = _time(w, value["start"], key), _time(w, value["end"], key)
+        start, end = time_of_day(w, value["start"], key), time_of_day(w, value["end"], key)
     else:
         raise w.error(key, f"{value!r} is not a range of hours", 'write "08:00-17:00", or "none"')
     if not start < end:
@@ -216,7 +158,7 @@ def _hours(w: _Where, day: str, value: Any) -> tuple[time, time] | None:
     return start, end
 
 
-def _closures(w: _Where, value: Any, table: str, kind: str) -> list[Closure]:
+def _closures(w: Where, value: Any, table: str, kind: str) -> list[Closure]:
     if not isinstance(value, list):
         raise w.error(
             f"[[{table}]]",
@@ -226,10 +168,10 @@ def _closures(w: _Where, value: Any, table: str, kind: str) -> list[Closure]:
     out = []
     for i, item in enumerate(value, 1):
         key = f"[[{table}]] number {i}"
-        _check_keys(w, item, {"name", "from", "to", "date"}, key)
+        check_keys(w, item, {"name", "from", "to", "date"}, key)
         default_name = "INSET day" if kind == "inset" else None
         if "name" in item:
-            name = _str(w, item["name"], f"{key} name")
+            name = text(w, item["name"], f"{key} name")
         elif default_name:
             name = default_name
         else:
@@ -239,7 +181,7 @@ def _closures(w: _Where, value: Any, table: str, kind: str) -> list[Closure]:
                 raise w.error(
                     key, "has both date and from/to", "use date for one day, or from and to"
                 )
-            start = end = _date(w, item["date"], f"{key} date")
+            start = end = calendar_date(w, item["date"], f"{key} date")
         else:
             if "from" not in item or "to" not in item:
                 raise w.error(
@@ -247,8 +189,8 @@ def _closures(w: _Where, value: Any, table: str, kind: str) -> list[Closure]:
                     "needs from and to",
                     "write from = 2025-10-27 and to = 2025-10-31",
                 )
-            start = _date(w, item["from"], f"{key} ({name}) from")
-            end = _date(w, item["to"], f"{key} ({name}) to")
+            start = calendar_date(w, item["from"], f"{key} ({name}) from")
+            end = calendar_date(w, item["to"], f"{key} ({name}) to")
             if end < start:
                 raise w.error(
                     f"{key} ({name})",
@@ -259,7 +201,7 @@ def _closures(w: _Where, value: Any, table: str, kind: str) -> list[Closure]:
     return out
 
 
-def _check_overlaps(w: _Where, closures: list[Closure]) -> None:
+def _check_overlaps(w: Where, closures: list[Closure]) -> None:
     ordered = sorted(closures, key=lambda c: (c.start, c.end))
     for a, b in zip(ordered, ordered[1:], strict=False):
         if b.start <= a.end:
@@ -270,7 +212,7 @@ def _check_overlaps(w: _Where, closures: list[Closure]) -> None:
             )
 
 
-def _staff(w: _Where, value: Any) -> list[StaffMember]:
+def _staff(w: Where, value: Any) -> list[StaffMember]:
     if not isinstance(value, list):
         raise w.error(
             "[[staff]]", "should be a list of tables", "write each person under [[staff]]"
@@ -278,12 +220,12 @@ def _staff(w: _Where, value: Any) -> list[StaffMember]:
     out = []
     for i, item in enumerate(value, 1):
         key = f"[[staff]] number {i}"
-        _check_keys(w, item, {"name", "aliases", "phones"}, key)
+        check_keys(w, item, {"name", "aliases", "phones"}, key)
         if "name" not in item:
             raise w.error(key, "has no name", 'add name = "…" as it appears in the chat')
-        name = _str(w, item["name"], f"{key} name")
-        aliases = _str_list(w, item.get("aliases", []), f"{key} ({name}) aliases")
-        phones = _str_list(w, item.get("phones", []), f"{key} ({name}) phones")
+        name = text(w, item["name"], f"{key} name")
+        aliases = text_list(w, item.get("aliases", []), f"{key} ({name}) aliases")
+        phones = text_list(w, item.get("phones", []), f"{key} ({name}) phones")
         for p in phones:
             if len(normalise_phone(p)) < 6:
                 raise w.error(
@@ -297,20 +239,20 @@ def _staff(w: _Where, value: Any) -> list[StaffMember]:
 
 def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
     """Build a `Config` from already-parsed TOML; ``where`` names the file in errors."""
-    w = _Where(where)
-    _check_keys(w, data, _TOP, "")
+    w = Where(where)
+    check_keys(w, data, _TOP, "")
     cfg = Config(source=where)
 
     if "school" in data:
-        school = _check_keys(w, data["school"], {"name"}, "[school]")
+        school = check_keys(w, data["school"], {"name"}, "[school]")
         if "name" in school:
-            cfg.school_name = _str(w, school["name"], "[school] name")
+            cfg.school_name = text(w, school["name"], "[school] name")
 
     region = "england"
     if "calendar" in data:
-        cal = _check_keys(w, data["calendar"], {"region"}, "[calendar]")
+        cal = check_keys(w, data["calendar"], {"region"}, "[calendar]")
         if "region" in cal:
-            raw = _str(w, cal["region"], "[calendar] region")
+            raw = text(w, cal["region"], "[calendar] region")
             region = raw.lower().replace(" ", "-").replace("_", "-")
             if region not in REGIONS:
                 raise w.error(
@@ -321,7 +263,7 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
 
     hours: dict[int, tuple[time, time] | None] = {}
     if "hours" in data:
-        table = _check_keys(w, data["hours"], set(WEEKDAYS), "[hours]")
+        table = check_keys(w, data["hours"], set(WEEKDAYS), "[hours]")
         for day, value in table.items():
             hours[WEEKDAYS.index(day)] = _hours(w, day, value)
 
@@ -337,25 +279,26 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
         cfg.staff = _staff(w, data["staff"])
 
     if "bursts" in data:
-        b = _check_keys(w, data["bursts"], {"min_messages", "window_minutes",
+        b = check_keys(w, data["bursts"], {"min_messages", "window_minutes",
                                             "replies_end_a_burst"}, "[bursts]")
         if "replies_end_a_burst" in b:
-            cfg.burst_replies_end = _bool(w, b["replies_end_a_burst"],
+            cfg.burst_replies_end = flag(w, b["replies_end_a_burst"],
                                           "[bursts] replies_end_a_burst")
         if "min_messages" in b:
-            cfg.burst_min_messages = _int(w, b["min_messages"], "[bursts] min_messages", 2)
+            cfg.burst_min_messages = whole_number(w, b["min_messages"], "[bursts] min_messages", 2)
         if "window_minutes" in b:
-            cfg.burst_window_minutes = _int(w, b["window_minutes"], "[bursts] window_minutes", 1)
+            cfg.burst_window_minutes = whole_number(w, b["window_minutes"],
+                                                    "[bursts] window_minutes", 1)
 
     if "retention" in data:
-        rt = _check_keys(w, data["retention"], {"report_days"}, "[retention]")
+        rt = check_keys(w, data["retention"], {"report_days"}, "[retention]")
         if "report_days" in rt:
-            cfg.retention_days = _int(w, rt["report_days"], "[retention] report_days", 0)
+            cfg.retention_days = whole_number(w, rt["report_days"], "[retention] report_days", 0)
 
     if "late_night" in data:
-        ln = _check_keys(w, data["late_night"], {"start", "end"}, "[late_night]")
-        start = _time(w, ln.get("start", cfg.late_night_start), "[late_night] start")
-        end = _time(w, ln.get("end", cfg.late_night_end), "[late_night] end")
+        ln = check_keys(w, data["late_night"], {"start", "end"}, "[late_night]")
+        start = time_of_day(w, ln.get("start", cfg.late_night_start), "[late_night] start")
+        end = time_of_day(w, ln.get("end", cfg.late_night_end), "[late_night] end")
         if start == end:
             raise w.error(
                 "[late_night]",
@@ -372,13 +315,13 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
                 "never flagged for review",
                 "remove the line",
             )
-        lx = _check_keys(w, data["lexicon"], {"mode", "categories", "exclude"}, "[lexicon]")
+        lx = check_keys(w, data["lexicon"], {"mode", "categories", "exclude"}, "[lexicon]")
         mode = lx.get("mode", "extend")
         if mode not in ("extend", "replace"):
             raise w.error(
                 "[lexicon] mode", f"{mode!r} is not a mode", 'write "extend" or "replace"'
             )
-        exclude = _str_list(w, lx.get("exclude", []), "[lexicon] exclude")
+        exclude = text_list(w, lx.get("exclude", []), "[lexicon] exclude")
         cats: dict[str, list[str]] = {}
         if "categories" in lx:
             table = lx["categories"]
@@ -393,7 +336,7 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
                         "is filled from the [[staff]] roster",
                         "add names as aliases under [[staff]], or pick another category name",
                     )
-                cats[name] = _str_list(w, terms, f"[lexicon.categories] {name}")
+                cats[name] = text_list(w, terms, f"[lexicon.categories] {name}")
         if mode == "replace" and not cats:
             raise w.error(
                 "[lexicon] mode",
@@ -404,6 +347,6 @@ def parse_config(data: dict[str, Any], where: str = CONFIG_NAME) -> Config:
             cats, mode=mode, source=where, exclude=exclude
         )
     if "pseudonymise" in data:
-        ps = _check_keys(w, data["pseudonymise"], {"hide"}, "[pseudonymise]")
-        cfg.hide_names = _str_list(w, ps.get("hide", []), "[pseudonymise] hide")
+        ps = check_keys(w, data["pseudonymise"], {"hide"}, "[pseudonymise]")
+        cfg.hide_names = text_list(w, ps.get("hide", []), "[pseudonymise] hide")
     return cfg
