@@ -89,6 +89,16 @@ def test_the_audit_hash_is_never_split_from_this_report(extra_words):
     assert where["Thisreport"] == where["Audithash"], where
 
 
+def test_commands_in_the_pdf_are_set_whole_without_backticks(run, grant, group_chat, tmp_path):
+    # no settings file: the defaults warning names `chat-review config init` and --config
+    pdf = tmp_path / "r.pdf"
+    token = grant(group_chat)
+    assert run("analyse", str(group_chat), "--token", token, "--pdf", str(pdf)).code == 0
+    text = pages(pdf.read_bytes())[0]
+    assert "chat-review config init" in text and "`" not in text
+    assert re.search(r"(?<!-)--config\b", text)  # never "--" at a line's end, "config" below
+
+
 def test_bursts_are_summarised_per_sender_not_one_per_row(busy):
     text = flat("\n".join(pages(busy["pdf"])))
     assert re.search(r"[\d,]+ bursts by [\d,]+ senders, summarised per sender", text)

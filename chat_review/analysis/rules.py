@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 DEFAULTS_WARNING = (
     "No settings file was used, so chat-review's built-in defaults applied: Monday to Friday "
-    "08:00-17:00 and the region's bank holidays only. They have no school holidays or INSET "
+    "08:00–17:00 and the region's bank holidays only. They have no school holidays or INSET "
     "days (those days counted as working days) and no staff roster (so no contact with staff "
     "could be found). Write a settings file with `chat-review config init` and save it in the "
     "chat-review home as chat-review.toml, or pass it with --config."
