@@ -50,6 +50,21 @@ def truncate(text: Any, width: int) -> str:
     return s if len(s) <= width else s[: max(width - 1, 1)].rstrip() + "…"
 
 
+def brief(text: Any, width: int, rest: str = "the PDF") -> str:
+    """About `width` characters that end where a sentence or a word does, saying where the
+    rest is: the one-page summary shows a warning's opening and the PDF the whole of it, never
+    a cut such as "the r…"."""
+    s = " ".join(str(text if text is not None else "").split())
+    if len(s) <= width:
+        return s
+    cut = s[:width]
+    stop = max(cut.rfind(". "), cut.rfind("; "))
+    if stop >= width // 3:
+        return f"{cut[: stop + 1].rstrip(';')} More in {rest}."
+    space = cut.rfind(" ")
+    return f"{(cut[:space] if space >= width // 3 else cut).rstrip(',;:')}… (more in {rest})"
+
+
 def fmt_int(n: int | float) -> str:
     return f"{int(n):,}"
 

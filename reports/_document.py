@@ -131,7 +131,7 @@ def card_blocks(findings: Findings, ctx: ReportContext,
                            {"kind": "meta", "rows": meta_rows(findings, ctx)}]
     warnings = c.all_warnings(findings)
     if warnings:
-        blocks.append({"kind": "warnings", "items": [c.truncate(x, 110) for x in warnings[:2]]
+        blocks.append({"kind": "warnings", "items": [c.brief(x, 170) for x in warnings[:2]]
                        + ([f"{w.plural(len(warnings), 'warning')} in all: see the PDF."]
                           if len(warnings) > 2 else [])})
     if not c.has_messages(findings):

@@ -289,3 +289,28 @@ def test_heatmap_numbers_contrast_with_their_cell_at_every_shade():
         cell = p.heat_colour(i / 100)
         ratio = contrast(luminance(p.label_colour(cell)), luminance(cell))
         assert ratio >= 4.5, f"shade {i}%: {ratio:.1f}"
+
+
+# --------------------------------------------------------------------------- the one-page card
+
+
+def test_a_long_warning_on_the_card_ends_with_its_sentence_and_points_to_the_pdf():
+    from chat_review.analysis.rules import DEFAULTS_WARNING
+    from chat_review.reports._common import brief
+
+    shown = brief(DEFAULTS_WARNING, 170)
+    assert shown.endswith("bank holidays only. More in the PDF.")
+    assert len(shown) <= 170 + len(" More in the PDF.")
+
+
+def test_a_warning_without_a_full_stop_is_cut_between_words():
+    from chat_review.reports._common import brief
+
+    shown = brief("several words " * 20, 50)
+    assert shown == "several words several words several words several… (more in the PDF)"
+
+
+def test_a_short_warning_is_shown_whole():
+    from chat_review.reports._common import brief
+
+    assert brief("The export has 3 unreadable lines.", 170) == "The export has 3 unreadable lines."
