@@ -108,6 +108,19 @@ def grant_at(home: Path, export: Path, moment, *, days: int = 30) -> str:
     return token
 
 
+def register_rows(home: Path, query: str) -> list[tuple]:
+    """The rows of one read-only query on the register's database, read with plain sqlite3."""
+    import sqlite3
+
+    from chat_review.consent.register import db_path
+
+    conn = sqlite3.connect(db_path(home))
+    try:
+        return conn.execute(query).fetchall()
+    finally:
+        conn.close()
+
+
 def tamper(home: Path, *statements: str) -> None:
     """Change the register behind chat-review's back, as an attacker with sqlite3 would."""
     import sqlite3

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import audit_entries, tamper
+from conftest import audit_entries, register_rows, tamper
 
 from chat_review.consent import chain
 from chat_review.consent.register import db_path
@@ -23,20 +23,12 @@ WINDOW = ("--from", "01/10/2026", "--to", "31/10/2026")
 
 
 def count_rows(home: Path) -> int:
-    conn = sqlite3.connect(db_path(home))
-    try:
-        return conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-    finally:
-        conn.close()
+    return register_rows(home, "SELECT count(*) FROM audit")[0][0]
 
 
 def rows(home: Path) -> list[tuple]:
-    conn = sqlite3.connect(db_path(home))
-    try:
-        return conn.execute("SELECT id, at, event, consent_id, actor, detail FROM audit "
-                            "ORDER BY id").fetchall()
-    finally:
-        conn.close()
+    return register_rows(home, "SELECT id, at, event, consent_id, actor, detail FROM audit "
+                               "ORDER BY id")
 
 
 def copy_register(home: Path, to: Path) -> None:

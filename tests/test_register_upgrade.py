@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import audit_entries
+from conftest import audit_entries, register_rows, tamper
 
 from chat_review.consent import chain
 from chat_review.consent.errors import ConsentRefused
@@ -32,21 +32,7 @@ def legacy_home(home: Path, tmp_path: Path) -> Path:
 
 
 def schema(home: Path) -> int:
-    conn = sqlite3.connect(db_path(home))
-    try:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        conn.close()
-
-
-def legacy_sql(home: Path, *statements: str) -> None:
-    conn = sqlite3.connect(db_path(home))
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute("DROP TRIGGER audit_no_delete")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
+    return register_rows(home, "PRAGMA user_version")[0][0]
 
 
 def test_the_fixture_is_a_previous_release_register(legacy_home):
@@ -97,7 +83,7 @@ def test_new_entries_after_the_upgrade_are_keyed(run, legacy_home):
 
 
 def test_a_previous_release_register_with_a_broken_chain_is_not_upgraded(run, legacy_home):
-    legacy_sql(legacy_home, "DELETE FROM audit WHERE id = 3")
+    tamper(legacy_home, "DELETE FROM audit WHERE id = 3")
     result = run("audit", "verify")
     assert result.code == 4 and "was not upgraded" in result.err
     assert schema(legacy_home) == 1 and not head_path(legacy_home).exists()
@@ -119,7 +105,7 @@ def test_a_previous_release_log_re_chained_and_resealed_without_the_key_is_not_u
             f"INSERT INTO audit VALUES ({new_id}, '{at}', '{event}', "
             f"{'NULL' if cid is None else cid}, '{actor}', '{detail}', '{prev}', '{digest}')")
         prev = digest
-    legacy_sql(legacy_home, *statements)
+    tamper(legacy_home, *statements)
     result = run("audit", "verify")
     assert result.code == 4 and "seal" in result.err
 
@@ -135,6 +121,6 @@ def test_the_old_file_put_back_after_the_upgrade_is_refused(run, legacy_home):
 
 def test_old_entries_rewritten_after_the_upgrade_are_found(run, legacy_home):
     assert run("audit", "verify").code == 0
-    legacy_sql(legacy_home, "UPDATE audit SET detail = '{}' WHERE id = 4")
+    tamper(legacy_home, "UPDATE audit SET detail = '{}' WHERE id = 4")
     result = run("audit", "verify")
     assert result.code == 4 and "entry 4" in result.err
