@@ -107,10 +107,14 @@ def _csv_few(values: pd.Series, end: str) -> list[str]:
     return np.array(cells, dtype=object)[codes].tolist()
 
 
-def _chunks(chat: Chat) -> Iterator[pd.DataFrame]:
-    frame = chat.messages
-    for start in range(0, len(frame), CHUNK_ROWS):
-        yield frame.iloc[start:start + CHUNK_ROWS]
+def _chunks(chat: Chat) -> Iterator[tuple[dict[str, pd.Series], list[str]]]:
+    """Per `CHUNK_ROWS` rows: the columns other than ``text``, and the texts decoded for
+    those rows only (a million texts are never all held as strs at once)."""
+    columns = {c: chat.column(c) for c in MESSAGE_COLUMNS if c != "text"}
+    for start in range(0, len(chat), CHUNK_ROWS):
+        stop = start + CHUNK_ROWS
+        yield ({c: col.iloc[start:stop] for c, col in columns.items()},
+               chat.texts[start:stop].tolist())
 
 
 def messages_csv_chunks(chat: Chat) -> Iterator[bytes]:
@@ -119,13 +123,13 @@ def messages_csv_chunks(chat: Chat) -> Iterator[bytes]:
     Each chunk is one `str.join` over the cells of all its rows, the commas and line ends
     folded into the cells of the columns that have few distinct values."""
     yield BOM + (",".join(MESSAGE_COLUMNS) + "\r\n").encode("utf-8")
-    for part in _chunks(chat):
-        n = len(part)
+    for part, texts in _chunks(chat):
+        n = len(texts)
         flat: list[str | None] = [None] * (n * 8)
         flat[0::8] = iso_timestamps(part["timestamp"], end=",")
         flat[1::8] = _csv_few(part["sender"], ",")
         flat[2::8] = _csv_few(part["kind"], ",")
-        flat[3::8] = _csv_texts(_texts(part["text"], ""))
+        flat[3::8] = _csv_texts(texts)
         flat[4::8] = [",True," if e else ",False," for e in part["edited"].tolist()]
         flat[5::8] = _csv_few(part["attachment"], ",")
         flat[6::8] = map(str, part["line"].tolist())
@@ -147,13 +151,13 @@ def messages_json_chunks(chat: Chat) -> Iterator[bytes]:
     head = json.dumps(chat.meta.to_dict(), ensure_ascii=False)
     yield f'{{"chat": {head},\n"messages": [\n'.encode()
     first = True
-    for part in _chunks(chat):
+    for part, texts in _chunks(chat):
         rows = map(
             _JSON_ROW,
             iso_timestamps(part["timestamp"]),
             _json_strings(part["sender"]),
             part["kind"].astype(str).tolist(),
-            _json_strings(part["text"]),
+            map(encode_basestring, texts),
             ["true" if e else "false" for e in part["edited"].tolist()],
             _json_strings(part["attachment"]),
             map(str, part["line"].tolist()),
@@ -166,16 +170,16 @@ def messages_json_chunks(chat: Chat) -> Iterator[bytes]:
 
 def check_xlsx(chat: Chat) -> None:
     """Refuse, before anything is written, a table Excel cannot hold."""
-    if len(chat.messages) > XLSX_MAX_ROWS:
+    if len(chat) > XLSX_MAX_ROWS:
         raise OutputError(
-            f"This chat has {len(chat.messages):,} messages; an Excel sheet holds at most "
+            f"This chat has {len(chat):,} messages; an Excel sheet holds at most "
             f"{XLSX_MAX_ROWS:,}: use --format csv or json."
         )
 
 
 def long_texts(chat: Chat) -> int:
     """How many messages are longer than an Excel cell holds (they are cut in the XLSX)."""
-    return int((chat.messages["text"].str.len() > XLSX_MAX_CELL).sum())
+    return sum(len(t) > XLSX_MAX_CELL for t in chat.texts.tolist())
 
 
 def _excel_serials(values: pd.Series) -> tuple[list[float], list[bool]]:
@@ -221,11 +225,11 @@ def _write_sheets(book, chat: Chat) -> None:
         sheet.write_string(0, col, name, bold)
     sheet.freeze_panes(1, 0)
     row = 1
-    for part in _chunks(chat):
+    for part, texts in _chunks(chat):
         serials, odd = _excel_serials(part["timestamp"])
         iso = iso_timestamps(part["timestamp"])
         cells = zip(serials, odd, iso, _texts(part["sender"], None),
-                    part["kind"].astype(str).tolist(), _texts(part["text"], ""),
+                    part["kind"].astype(str).tolist(), texts,
                     part["edited"].tolist(), _texts(part["attachment"], None),
                     part["line"].tolist(), strict=True)
         for serial, bad, stamp, sender, kind, text, edited, attachment, line in cells:

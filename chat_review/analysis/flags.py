@@ -55,7 +55,7 @@ def review_flags(p: Prepared, hits: pd.DataFrame, config: Config, excerpts: bool
     )
     chosen, rows = chosen.iloc[order], rows[order]
     times = pydatetimes(p.ts[rows])
-    texts = p.tab.text[rows] if excerpts else None
+    texts = p.tab.text[rows].strings() if excerpts else None
     senders, row_lines, sources, _ = row_facts(p, rows)
     return [
         ReviewFlag(

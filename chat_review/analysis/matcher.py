@@ -30,8 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .prefilter import SEP as _SEP
+from chat_review.reader.texts import MessageTexts
+
 from .prefilter import Prefilter, pieces, short_words
+
+_SEP = "\x00"  # between texts in the exact search (never in a chat)
 
 _WORD = re.compile(r"\w")
 
@@ -141,7 +144,8 @@ class TermMatcher:
                 out.append((e, m.end()))
         return out
 
-    def scan(self, texts: pd.Series | np.ndarray | Sequence[str]) -> pd.DataFrame:
+    def scan(self, texts: MessageTexts | pd.Series | np.ndarray | Sequence[str]
+             ) -> pd.DataFrame:
         """Every match in ``texts``: columns ``pos`` (positional row in ``texts``), ``start``
         (character offset in that text), ``category``, ``label``, ``term``. Missing texts never
         match. A row gets one record per match and entry; callers deduplicate as they need.
@@ -154,33 +158,28 @@ class TermMatcher:
         four-byte characters over the whole chat when it contains a single emoji."""
         if self._rx is None or len(texts) == 0:
             return _frame(_empty_cols())
+        if isinstance(texts, MessageTexts):
+            return self._scan_texts(texts)
         if isinstance(texts, pd.Series):
-            return self._scan_texts(texts.to_numpy(dtype=object, na_value=""))
-        arr = np.asarray(texts, dtype=object)
-        try:  # joining the texts fails on a missing one; looking for those first cost 0.04 s
-            return self._scan_texts(arr)
-        except TypeError:
-            missing = pd.isna(arr)
-            if not missing.any():
-                raise
-            return self._scan_texts(np.where(missing, "", arr))
+            return self._scan_texts(MessageTexts.from_values(texts))
+        return self._scan_texts(MessageTexts.from_values(texts))
 
-    def _scan_texts(self, arr: np.ndarray) -> pd.DataFrame:
-        """`scan` of an object array of ``str``."""
-        rows = self._candidates(arr)
+    def _scan_texts(self, texts: MessageTexts) -> pd.DataFrame:
+        """`scan` of texts: only the candidate rows are decoded."""
+        rows = self._candidates(texts)
         if rows is None:
-            return _without_idioms(self._scan_exact(arr))
-        hits = self._scan_exact(arr[rows])
+            return _without_idioms(self._scan_exact(texts.strings()))
+        hits = self._scan_exact(texts[rows].strings())
         hits["pos"] = rows[hits["pos"].to_numpy()]
         return _without_idioms(hits)
 
-    def _candidates(self, arr: np.ndarray) -> np.ndarray | None:
+    def _candidates(self, texts: MessageTexts) -> np.ndarray | None:
         """Rows that may contain a term (sorted), or None if the prefilter cannot be used
         (a term with neither three ASCII characters in a row nor a two-letter ASCII word, or a
         text containing NUL)."""
         if self._prefilter is None:
             return None
-        return self._prefilter.rows(arr)
+        return self._prefilter.rows(texts)
 
     def _scan_exact(self, arr: np.ndarray) -> pd.DataFrame:
         cols = _empty_cols()

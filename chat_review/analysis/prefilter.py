@@ -3,10 +3,11 @@ over messages (the exact search in `chat_review.analysis.matcher` then runs on t
 
 Every term has *pieces*: runs of three or more ASCII characters inside one of its words, which
 any match must contain (capitals aside). Per term, the piece whose rarest three-character
-*gram* ("kil" of "kill") is rarest in a sample of the chat is chosen, with that gram. All texts are
-joined into one UTF-8 buffer (ASCII lower-cased); every byte position's three-byte code is read
-through a strided numpy view and looked up in a 16-million-entry table of the chosen grams;
-where a gram is found, the whole piece is compared at its offset. So "coming for you" costs
+*gram* ("kil" of "kill") is rarest in a sample of the chat is chosen, with that gram. All
+texts are one UTF-8 buffer (ASCII lower-cased, `MessageTexts.lowered_joined`); every byte
+position's three-byte code is read through a strided numpy view and looked up in a
+16-million-entry table of the chosen grams; where a gram is found, the whole piece is compared
+at its offset. So "coming for you" costs
 the rows that contain "coming", not every row with "com" (on a realistic million-message chat
 this cut the candidates from 12% of the rows to about 3%).
 
@@ -22,9 +23,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-SEP = "\x00"
+from chat_review.reader.texts import MessageTexts
+
 _CHUNK = 1 << 18  # bytes per step of the gram lookup (the codes stay in cache)
-_JOIN = 4096  # texts joined and encoded at a time (see `_lowered_buffer`)
 _SLICES, _SLICE = 8, 1 << 13  # the sample: 8 slices of 8 KiB spread over the chat
 _ASCII_RUN = re.compile(r"[\x01-\x7f]{3,}")
 _ASCII = re.compile(r"[\x01-\x7f]+")
@@ -63,20 +64,6 @@ def short_words(term: str) -> list[tuple[str, bool, bool]]:
             if m.end() - m.start() == 2:
                 out.append((m.group(), m.start() == 0, m.end() == len(word) and not wildcard))
     return list(dict.fromkeys(out))
-
-
-def _lowered_buffer(arr: np.ndarray) -> bytes:
-    """NUL, text, NUL, text, ... NUL NUL NUL as UTF-8 with ASCII letters lower-cased
-    (``bytes.lower`` changes nothing else). Built a few thousand texts at a time: one joined
-    string of a whole chat with a single emoji in it is four bytes a character (building it
-    took 0.3 s of the 0.5 s this step took at a million messages), and each piece is
-    lower-cased while it is still in the cache."""
-    parts = [
-        (SEP + SEP.join(arr[i : i + _JOIN].tolist())).encode("utf-8", "replace").lower()
-        for i in range(0, len(arr), _JOIN)
-    ]
-    parts.append(SEP.encode() * 3)
-    return b"".join(parts)
 
 
 def _sample(low: bytes) -> bytes:
@@ -143,13 +130,14 @@ class Prefilter:
         table[_code(_ODD3)] = True
         return table, grams
 
-    def rows(self, arr: np.ndarray) -> np.ndarray | None:
-        """Sorted candidate rows of ``arr`` (texts), or None when a text contains NUL."""
-        low = _lowered_buffer(arr)
-        buf = np.frombuffer(low, dtype=np.uint8)
-        seps = np.flatnonzero(buf == 0)[:-3]
-        if len(seps) != len(arr):  # a text contains NUL itself: rows cannot be told apart
+    def rows(self, texts: MessageTexts | np.ndarray) -> np.ndarray | None:
+        """Sorted candidate rows of ``texts``, or None when a text contains NUL."""
+        if not isinstance(texts, MessageTexts):
+            texts = MessageTexts.from_values(texts)
+        low, seps = texts.lowered_joined()
+        if seps is None:  # a text contains NUL itself: rows cannot be told apart
             return None
+        buf = np.frombuffer(low, dtype=np.uint8)
         table, grams = self._choose(_sample(low))
         n = len(low) - 3
         codes = np.ndarray((n,), dtype="<u4", buffer=low, strides=(1,))

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from chat_review.reader.chat import KINDS, Chat
+from chat_review.reader.texts import MessageTexts
 
 from .findings import Period, SourceInfo
 
@@ -69,7 +70,7 @@ def source_info(chat: Chat) -> SourceInfo:
         date_order_rule=m.date_order_rule,
         date_order_ambiguous=m.date_order_ambiguous,
         encoding=m.encoding,
-        messages=len(chat.messages),
+        messages=len(chat),
         window_dropped=m.window_dropped,
         warnings=list(m.warnings),
     )
@@ -98,17 +99,17 @@ class Rows:
         names: dict[str, int] = {}
         kinds: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
         for i, chat in enumerate(chats):
-            df = chat.messages
-            ts.append(df["timestamp"].to_numpy(dtype="datetime64[ns]"))
+            col = chat.column
+            ts.append(col("timestamp").to_numpy(dtype="datetime64[ns]"))
             # sender names: factorise per export, then map the few distinct names to one code
             # (on the plain object array: the string column's own factorize took twice as long)
-            codes, uniques = pd.factorize(df["sender"].to_numpy(dtype=object),
+            codes, uniques = pd.factorize(col("sender").to_numpy(dtype=object),
                                           use_na_sentinel=True)
             remap = np.array(
                 [names.setdefault(str(u), len(names)) for u in uniques] + [-1], dtype=np.int64
             )
             sender.append(remap[codes])  # code -1 indexes the trailing -1
-            k = df["kind"]
+            k = col("kind")
             if isinstance(k.dtype, pd.CategoricalDtype):
                 cats = [kinds.setdefault(str(c), len(kinds)) for c in k.cat.categories]
                 kc = np.array(cats + [-1], dtype=np.int64)[k.cat.codes.to_numpy()]
@@ -117,9 +118,9 @@ class Rows:
                 cats = [kinds.setdefault(str(c), len(kinds)) for c in kc_uniques]
                 kc = np.array(cats + [-1], dtype=np.int64)[kc_codes]
             kind.append(kc)
-            text.append(df["text"].to_numpy(dtype=object, na_value=""))
-            line.append(df["line"].to_numpy(dtype=np.int64))
-            src.append(np.full(len(df), i, dtype=np.int64))
+            text.append(chat.texts)
+            line.append(col("line").to_numpy(dtype=np.int64))
+            src.append(np.full(len(chat), i, dtype=np.int64))
 
         def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
             if len(parts) == 1:  # one export: no copy (nothing writes into these arrays)
@@ -129,7 +130,7 @@ class Rows:
         self.ts = cat(ts, "datetime64[ns]")
         self.sender = cat(sender, np.int64)
         self.kind = cat(kind, np.int64)
-        self.text = cat(text, object)
+        self.text = MessageTexts.concat(text)  # decoded only for the rows that need it
         self.line = cat(line, np.int64)
         self.src = cat(src, np.int64)
         self.names = list(names)
@@ -219,7 +220,8 @@ def overlap_warnings(chats: Sequence[Chat], tab: Rows) -> list[str]:
     if not maybe.any():
         return []
     frame = pd.DataFrame(
-        {"t": t_ns[maybe], "s": tab.sender[maybe], "src": tab.src[maybe], "x": tab.text[maybe]}
+        {"t": t_ns[maybe], "s": tab.sender[maybe], "src": tab.src[maybe],
+         "x": tab.text[maybe].strings()}
     )
     per_key = frame.groupby(["t", "s", "x"], sort=False)["src"].nunique()
     shared = int((per_key > 1).sum())
@@ -257,7 +259,8 @@ def prepare(
         )
 
     is_system = tab.kind == tab.kinds.index("system")
-    system = SystemRows(tab.src[is_system], tab.line[is_system], tab.text[is_system])
+    system = SystemRows(tab.src[is_system], tab.line[is_system],
+                        tab.text[is_system].strings())
     tab.take(~is_system & (tab.sender >= 0) & ~nat)
     if len(chats) > 1:
         warnings += overlap_warnings(chats, tab)

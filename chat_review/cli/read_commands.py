@@ -92,7 +92,7 @@ def messages(
         return
     write_outputs(home, [consent_id], [(fmt, output, chunks)], command="messages",
                   force=force, inputs=[export], stated_by=by, extra=read)
-    click.echo(f"Wrote {len(chat.messages)} messages to {output}.", err=True)
+    click.echo(f"Wrote {len(chat)} messages to {output}.", err=True)
 
 
 def _table_chunks(chat: Any, fmt: str, output: Path | None) -> Any:

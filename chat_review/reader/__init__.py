@@ -61,15 +61,15 @@ def read_export(grant: VerifiedGrant, *, date_order: str | None = None) -> Chat:
         raise ExportError(WINDOWED_REFUSAL) from None  # its reason may quote outside messages
     chat.meta.consent_id = grant.consent_id
     if windowed:
-        ts = chat.messages["timestamp"]
+        ts = chat.column("timestamp")
         keep = pd.Series(True, index=ts.index)
         if grant.window_from is not None:
             keep &= ts >= pd.Timestamp(grant.window_from)
         if grant.window_to is not None:
             keep &= ts < pd.Timestamp(grant.window_to) + pd.Timedelta(days=1)
-        chat.messages = chat.messages.loc[keep].reset_index(drop=True)
+        chat.keep(keep.to_numpy())
         chat.meta.counts_by_kind = {
-            k: int(v) for k, v in chat.messages["kind"].value_counts(sort=False).items()
+            k: int(v) for k, v in chat.column("kind").value_counts(sort=False).items()
         }
         # Nothing about messages outside the window may reach an output: not how many were
         # left out, nor the reader's notes and date-order rule (they count and cite lines of

@@ -10,7 +10,8 @@ Pipeline, each step vectorised over the whole file (no Python code runs per mess
    (and ``Name:``) to the next header;
 4. ``dates.resolve``: date order from the whole file, timestamps via numpy per distinct date;
 5. ``phrases.scan_spans``: media / deleted / edited / system phrases, prefiltered with numpy
-   on each body's first and last bytes; bodies decoded per block (``_texts``).
+   on each body's first and last bytes. The texts stay spans of the bytes
+   (``texts.MessageTexts``), decoded only when asked for.
 
 Decisions documented here because later stages rely on them:
 
@@ -49,11 +50,12 @@ import pandas as pd
 from chat_review.errors import ExportError
 
 from . import _byte_words, _locate, dates, headers, phrases
-from ._body_text import _texts, release_freed_memory
+from ._heap import release_freed_memory
 from ._mixed_layouts import _check_mixed_layouts
 from ._read_notes import _layout_notes, _warn_time, _warn_truncated
 from .chat import KINDS, Chat, ChatMetadata, empty_messages
 from .container import unwrap
+from .texts import MessageTexts
 
 SAMPLE_LINES = 50
 _K_TEXT, _K_MEDIA, _K_DELETED, _K_SYSTEM = (KINDS.index(k) for k in KINDS)
@@ -249,11 +251,11 @@ def _build(
     kind[cls.deleted & ~sys_line] = _K_DELETED
 
     release_freed_memory()
-    text = _texts(arr, body_start, cls.text_end)
+    texts = MessageTexts(buf, body_start, cls.text_end)
     del body_start
     cls.text_end = None  # type: ignore[assignment]
     if sig.bracket:
-        _marked_lines(kind, marked, s_codes, text, line, warnings)
+        _marked_lines(kind, marked, s_codes, texts, line, warnings)
     sender_names = [_clean_sender(s) for s in s_uniq]
     sender_arr = np.array([pd.NA if s is None else s for s in sender_names] + [pd.NA], dtype=object)
     s_codes[kind == _K_SYSTEM] = len(sender_names)  # (s_codes is not needed after this)
@@ -270,14 +272,12 @@ def _build(
             "timestamp": pd.Series(res.timestamps, dtype="datetime64[ns]"),
             "sender": sender,
             "kind": pd.Categorical.from_codes(kind, categories=KINDS),
-            "text": text,
             "edited": cls.edited,
             "attachment": pd.arrays.StringArray(attach),
             "line": line,
         },
         copy=False,
     )
-    del text
     _warn_time(res.timestamps, line, warnings)
     if res.ambiguous:
         why = res.rule.removeprefix("not proven (").removesuffix(
@@ -288,7 +288,7 @@ def _build(
             "with --date-order month-first."
         )
     counts = {k: int(v) for k, v in zip(KINDS, np.bincount(kind, minlength=4), strict=True)}
-    _warn_truncated(msgs, counts, warnings)
+    _warn_truncated(msgs, texts, counts, warnings)
     meta = ChatMetadata(
         source_name=name,
         sha256="",
@@ -302,8 +302,8 @@ def _build(
         warnings=warnings,
     )
     if msgs.empty:  # pragma: no cover - there is always a first header
-        msgs = empty_messages()
-    return Chat(msgs, meta)
+        return Chat(empty_messages(), meta)
+    return Chat(msgs, meta, texts)
 
 
 def _looks_like_system(sender: bytes) -> bool:
@@ -329,7 +329,7 @@ def _marked_lines(
     kind: np.ndarray,
     marked: np.ndarray,
     s_codes: np.ndarray,
-    text: pd.arrays.StringArray,
+    texts: MessageTexts,
     line: np.ndarray,
     warnings: list[str],
 ) -> None:
@@ -345,7 +345,7 @@ def _marked_lines(
     cand = np.flatnonzero(marked & (kind == _K_TEXT))
     if not len(cand):
         return
-    known = np.array([phrases.system_event(text[i]) is not None for i in cand.tolist()],
+    known = np.array([phrases.system_event(t) is not None for t in texts[cand].tolist()],
                      dtype=bool)
     kind[cand[known]] = _K_SYSTEM
     rest = cand[~known]

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from . import dates, headers, phrases
+from .texts import MessageTexts
 
 BACKWARD_TOLERANCE_S = 5 * 60
 
@@ -45,12 +46,13 @@ def _warn_time(ts: np.ndarray, line: np.ndarray, warnings: list[str]) -> None:
         )
 
 
-def _warn_truncated(msgs: pd.DataFrame, counts: dict[str, int], warnings: list[str]) -> None:
+def _warn_truncated(msgs: pd.DataFrame, texts: MessageTexts, counts: dict[str, int],
+                    warnings: list[str]) -> None:
     n = len(msgs)
     if not (n >= TRUNCATION_LIMIT or (n >= TRUNCATION_LIMIT_MEDIA and counts["media"])):
         return
     if msgs["kind"].iat[0] == "system":
-        event = phrases.system_event(str(msgs["text"].iat[0]))
+        event = phrases.system_event(texts[:1].tolist()[0])
         if event in ("encryption", "created"):
             return
     warnings.append(

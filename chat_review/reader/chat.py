@@ -22,7 +22,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from .texts import MessageTexts
 
 MESSAGE_COLUMNS = ["timestamp", "sender", "kind", "text", "edited", "attachment", "line"]
 KINDS = ["text", "media", "deleted", "system"]
@@ -48,10 +51,56 @@ class ChatMetadata:
         return asdict(self)
 
 
-@dataclass
 class Chat:
-    messages: pd.DataFrame
-    meta: ChatMetadata
+    """A parsed chat: the message table and what the reader learnt about the export.
+
+    The reader keeps the texts as spans of the export's bytes (`MessageTexts`): the ``text``
+    column is made when `messages` is first read; `column`, `texts` and ``len()`` never make
+    it (the analysis needs a few percent of the texts, see ``texts.py``)."""
+
+    def __init__(self, messages: pd.DataFrame, meta: ChatMetadata,
+                 texts: MessageTexts | None = None) -> None:
+        """``messages``: the whole table; or, with ``texts``, the table without ``text``."""
+        self._table = messages
+        self._texts = texts
+        self.meta = meta
+
+    @property
+    def messages(self) -> pd.DataFrame:
+        """The message table (see the module docstring), ``text`` column included."""
+        if "text" not in self._table.columns:
+            texts = self.texts.strings()
+            table = self._table.copy(deep=False)
+            table.insert(MESSAGE_COLUMNS.index("text"), "text", pd.arrays.StringArray(texts))
+            self._table = table
+        return self._table
+
+    @messages.setter
+    def messages(self, table: pd.DataFrame) -> None:
+        self._table = table
+        self._texts = None
+
+    @property
+    def texts(self) -> MessageTexts:
+        """Each row's text, decoded only for the rows asked for."""
+        if self._texts is None:
+            self._texts = MessageTexts.from_values(self._table["text"])
+        return self._texts
+
+    def column(self, name: str) -> pd.Series:
+        """One column of the table other than ``text``, without making the texts."""
+        if name == "text":
+            raise ValueError("read the texts through Chat.texts")
+        return self._table[name]
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def keep(self, rows: np.ndarray) -> None:
+        """Keep only the rows where the boolean mask ``rows`` is true (renumbered from 0)."""
+        texts = self.texts[rows] if self._texts is not None else None
+        self._table = self._table.loc[rows].reset_index(drop=True)
+        self._texts = texts
 
 
 def empty_messages() -> pd.DataFrame:

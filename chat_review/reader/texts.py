@@ -1,0 +1,177 @@
+"""The message texts of a chat, kept as spans of the export's UTF-8 bytes until a row's text
+is asked for.
+
+Reading a million-message chat used to make one Python str per message (0.3 s, about 100 MiB,
+and 0.1 s more to free them at exit) although `analyse` reads the text of a few percent of
+the rows: its term search runs over the bytes (`MessageTexts.lowered_joined`) and only the
+candidate rows, the excerpts and the system events are decoded. `chat-review messages`
+decodes one chunk of rows at a time. A text is exactly the bytes the export holds for it
+(continuation lines joined by ``\\n``), so both ways give the same str.
+
+A table built from strs (tests, a hand-made `Chat`) keeps them as they are: `from_values`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chat_review.errors import ExportError
+
+_BLOCK = 1 << 20  # bytes of texts decoded at a time (a block stays in the cache)
+_JOIN = 4096  # strs joined and encoded at a time (see `_joined_values`)
+SEP = b"\x00"  # never in a chat: the container refuses a NUL byte
+
+
+class MessageTexts:
+    """The text of each row: ``data[starts[i]:ends[i]]`` decoded as UTF-8, or ``values[i]``.
+
+    Indexing with a boolean mask or an array of rows gives the texts of those rows (no text
+    is decoded); `strings` decodes them."""
+
+    __slots__ = ("data", "starts", "ends", "values")
+
+    def __init__(self, data: bytes, starts: np.ndarray, ends: np.ndarray,
+                 values: np.ndarray | None = None) -> None:
+        self.data = data
+        self.starts = starts
+        self.ends = ends
+        self.values = values  # an object array of str: the texts were given as strs
+
+    @classmethod
+    def from_values(cls, values: pd.Series | np.ndarray | Sequence[Any]) -> MessageTexts:
+        """Texts given as strs; a missing one (None, NaN, <NA>) is read as ""."""
+        if isinstance(values, pd.Series):
+            arr = values.to_numpy(dtype=object, na_value="")
+        else:
+            arr = np.asarray(values, dtype=object)
+            if len(arr):
+                arr = np.where(pd.isna(arr), "", arr)
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(b"", empty, empty, arr.astype(object, copy=False))
+
+    @classmethod
+    def concat(cls, parts: Sequence[MessageTexts]) -> MessageTexts:
+        """The rows of several chats one after another (their bytes joined, spans moved)."""
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return cls.from_values([])
+        if any(p.values is not None for p in parts):
+            return cls.from_values(np.concatenate([p.strings() for p in parts]))
+        shift = np.cumsum([0] + [len(p.data) for p in parts[:-1]])
+        return cls(b"".join(p.data for p in parts),
+                   np.concatenate([p.starts + s for p, s in zip(parts, shift, strict=True)]),
+                   np.concatenate([p.ends + s for p, s in zip(parts, shift, strict=True)]))
+
+    def __len__(self) -> int:
+        return len(self.values) if self.values is not None else len(self.starts)
+
+    def __getitem__(self, rows: np.ndarray | slice) -> MessageTexts:
+        if self.values is not None:
+            return MessageTexts(b"", self.starts, self.ends, self.values[rows])
+        return MessageTexts(self.data, self.starts[rows], self.ends[rows])
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.strings()
+
+    def strings(self) -> np.ndarray:
+        """The texts as an object array of str, in row order."""
+        if self.values is not None:
+            return self.values
+        if _in_file_order(self.starts, self.ends):
+            return _decode(self.data, self.starts, self.ends)
+        # rows out of file order, or repeated: decode each distinct span once, in file order
+        uniq, first, back = np.unique(self.starts, return_index=True, return_inverse=True)
+        return _decode(self.data, uniq, self.ends[first])[back.reshape(-1)]
+
+    def tolist(self) -> list[str]:
+        return self.strings().tolist()  # type: ignore[no-any-return]
+
+    def lowered_joined(self) -> tuple[bytes, np.ndarray | None]:
+        """The term prefilter's input: NUL, text, NUL, text, ... NUL NUL NUL as UTF-8 with
+        ASCII letters lower-cased (``bytes.lower`` changes nothing else), and the offset of
+        the NUL before each text (None when a text holds a NUL itself, so rows cannot be told
+        apart). From spans the bytes are gathered with numpy, never decoded, and the offsets
+        follow from the spans' lengths."""
+        if self.values is not None or not _in_file_order(self.starts, self.ends):
+            low = _joined_values(self.strings())
+            seps = np.flatnonzero(np.frombuffer(low, dtype=np.uint8) == 0)[:-3]
+            return low, (seps if len(seps) == len(self) else None)
+        n = len(self.starts)
+        arr = np.frombuffer(self.data, dtype=np.uint8)
+        parts = [SEP]
+        i = 0
+        while i < n:
+            j = _block_end(self.starts, self.ends, i)
+            parts.append(_gather(arr, self.starts[i:j], self.ends[i:j]).tobytes().lower())
+            i = j
+        parts.append(SEP * (2 if n else 3))  # each text is followed by a NUL already
+        seps = np.zeros(n, dtype=np.int64)
+        np.cumsum(self.ends[:-1] - self.starts[:-1] + 1, out=seps[1:])
+        return b"".join(parts), seps
+
+
+def _in_file_order(starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Each span ends at least a byte before the next one starts (as the reader makes them:
+    a header lies between two texts), which the NUL after each text needs."""
+    return bool(len(starts) < 2 or (starts[1:] > ends[:-1]).all())
+
+
+def _block_end(starts: np.ndarray, ends: np.ndarray, i: int) -> int:
+    """The first row after ``i`` not in ``i``'s block of about ``_BLOCK`` bytes (at least one)."""
+    j = int(np.searchsorted(ends, starts[i] + _BLOCK, side="right"))
+    return min(max(j, i + 1), len(starts))
+
+
+def _gather(arr: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The bytes of spans in file order, each followed by a NUL: one copy of the block and
+    one boolean selection, no Python code per span."""
+    a = int(starts[0])
+    s = starts - a
+    e = ends - a
+    seg = np.zeros(int(e[-1]) + 1, dtype=np.uint8)
+    stop = min(a + len(seg), len(arr))
+    seg[: stop - a] = arr[a:stop]
+    seg[e] = 0  # the byte after each text (its newline, or the next header) becomes the NUL
+    # runs: text 0 and its NUL, the bytes up to text 1, text 1 and its NUL, ...
+    runs = np.empty(2 * len(s), dtype=np.int64)
+    runs[0::2] = e - s + 1
+    runs[1:-1:2] = s[1:] - e[:-1] - 1
+    runs[-1] = 0
+    keep = np.repeat(np.tile(np.array([True, False]), len(s)), runs)
+    return seg[keep]
+
+
+def _decode(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Spans in file order as strs: per block the bytes are gathered with NULs between,
+    decoded once and split, so no Python code runs per message."""
+    n = len(starts)
+    out = np.empty(n, dtype=object)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    i = 0
+    while i < n:
+        j = _block_end(starts, ends, i)
+        parts = _gather(arr, starts[i:j], ends[i:j]).tobytes().decode().split("\x00")
+        if len(parts) != j - i + 1:  # pragma: no cover - a NUL is refused by the container
+            raise ExportError("The chat text contains a NUL byte; please report the export.")
+        parts.pop()
+        out[i:j] = parts
+        i = j
+    return out
+
+
+def _joined_values(values: np.ndarray) -> bytes:
+    """`MessageTexts.lowered_joined` of strs: a few thousand texts joined and encoded at a
+    time (one joined string of a whole chat with a single emoji in it is four bytes a
+    character), each piece lower-cased while it is still in the cache."""
+    sep = SEP.decode()
+    parts = [
+        (sep + sep.join(values[i : i + _JOIN].tolist())).encode("utf-8", "replace").lower()
+        for i in range(0, len(values), _JOIN)
+    ]
+    parts.append(SEP * 3)
+    return b"".join(parts)

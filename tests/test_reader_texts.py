@@ -1,0 +1,101 @@
+"""The message texts kept as spans of the export's bytes (`chat_review.reader.texts`): every
+way of reading them gives the strs the export holds, and the term search sees the same bytes
+whether the texts came from an export or were given as strs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chat_review.analysis.prefilter import Prefilter, pieces
+from chat_review.reader._parse import parse_export_bytes
+from chat_review.reader.chat import MESSAGE_COLUMNS, Chat
+from chat_review.reader.texts import MessageTexts
+
+EXPORT = (
+    "12/03/2025, 09:00 - Ana: Morning 🌞\n"
+    "second line, ÇA VA?\n"
+    "12/03/2025, 09:01 - Ben: \n"
+    "12/03/2025, 09:02 - Ana: <Media omitted>\n"
+    "12/03/2025, 09:03 - Ben: Zoë said: kill the lights <This message was edited>\n"
+    "12/03/2025, 09:04 - Ana: last one\n"
+)
+TEXTS = ["Morning 🌞\nsecond line, ÇA VA?", "", "<Media omitted>", "Zoë said: kill the lights",
+         "last one"]
+
+
+def read(text: str = EXPORT) -> Chat:
+    return parse_export_bytes(text.encode(), "chat.txt", sha256="0" * 64)
+
+
+def test_the_texts_of_a_read_export_are_the_bytes_it_holds_for_each_message() -> None:
+    assert read().texts.tolist() == TEXTS
+
+
+def test_the_message_table_gets_its_text_column_in_its_place_when_first_read() -> None:
+    chat = read()
+    assert list(chat.messages.columns) == MESSAGE_COLUMNS
+    assert chat.messages["text"].tolist() == TEXTS
+    assert chat.messages["text"].dtype == "string"
+
+
+def test_columns_and_length_are_read_without_the_texts() -> None:
+    chat = read()
+    assert len(chat) == 5
+    assert chat.column("sender").tolist() == ["Ana", "Ben", "Ana", "Ben", "Ana"]
+    with pytest.raises(ValueError, match="Chat.texts"):
+        chat.column("text")
+
+
+def test_rows_taken_by_mask_by_position_or_slice_keep_their_own_texts() -> None:
+    texts = read().texts
+    assert texts[np.array([True, False, False, True, False])].tolist() == [TEXTS[0], TEXTS[3]]
+    assert texts[np.array([4, 0, 4])].tolist() == [TEXTS[4], TEXTS[0], TEXTS[4]]
+    assert texts[1:3].tolist() == TEXTS[1:3]
+    assert texts[np.array([], dtype=np.int64)].tolist() == []
+
+
+def test_keeping_rows_of_a_chat_keeps_texts_and_table_aligned() -> None:
+    chat = read()
+    chat.keep(np.array([False, True, False, True, True]))
+    assert chat.messages["text"].tolist() == TEXTS[1:2] + TEXTS[3:]
+    assert chat.messages["line"].tolist() == [3, 5, 6]
+
+
+def test_texts_given_as_strs_read_a_missing_one_as_empty() -> None:
+    texts = MessageTexts.from_values(pd.Series(["a", None, "c"], dtype="string"))
+    assert texts.tolist() == ["a", "", "c"]
+    assert texts[np.array([2, 0])].tolist() == ["c", "a"]
+
+
+def test_a_chat_made_from_a_table_with_texts_reads_them_from_the_table() -> None:
+    table = read().messages.copy()
+    chat = Chat(table, read().meta)
+    assert chat.texts.tolist() == TEXTS
+
+
+@pytest.mark.parametrize("rows", [slice(None), np.array([0, 3, 4]), np.array([3, 0])])
+def test_the_search_buffer_is_the_same_from_spans_and_from_strs(rows) -> None:
+    spans = read().texts[rows]
+    strs = MessageTexts.from_values(spans.tolist())
+    assert spans.lowered_joined()[0] == strs.lowered_joined()[0]
+    assert spans.lowered_joined()[1].tolist() == strs.lowered_joined()[1].tolist()
+
+
+def test_the_search_buffer_is_lower_cased_ascii_between_nuls() -> None:
+    low, seps = read().texts[np.array([0, 3])].lowered_joined()
+    assert low == ("\x00morning 🌞\nsecond line, Ça va?\x00zoë said: kill the lights"
+                   "\x00\x00\x00").encode()
+    assert seps.tolist() == [0, low.index(b"\x00zo")]
+
+
+def test_texts_of_several_chats_follow_one_another() -> None:
+    first, second = read().texts, read(EXPORT.replace("Ana", "Cy")).texts
+    both = MessageTexts.concat([first, second[np.array([0, 4])]])
+    assert both.tolist() == TEXTS + [TEXTS[0], TEXTS[4]]
+    assert Prefilter([pieces("kill")]).rows(both).tolist() == [3]
+
+
+def test_a_text_holding_nul_turns_the_prefilter_off_rather_than_miscount_rows() -> None:
+    assert Prefilter([pieces("kill")]).rows(np.array(["a\x00b", "kill"], dtype=object)) is None
