@@ -11,7 +11,7 @@ from chat_review.consent import files
 def run_main(monkeypatch, capsys, args):
     monkeypatch.setattr("sys.argv", ["chat-review", *args])
     with pytest.raises(SystemExit) as exit_info:
-        cli_module.main()
+        cli_module.command_line()
     return exit_info.value.code, capsys.readouterr()
 
 
