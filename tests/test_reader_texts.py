@@ -11,7 +11,7 @@ import pytest
 from chat_review.analysis.prefilter import Prefilter, pieces
 from chat_review.reader._parse import parse_export_bytes
 from chat_review.reader.chat import MESSAGE_COLUMNS, Chat
-from chat_review.reader.texts import MessageTexts
+from chat_review.reader.texts import PAD, MessageTexts
 
 EXPORT = (
     "12/03/2025, 09:00 - Ana: Morning 🌞\n"
@@ -75,19 +75,40 @@ def test_a_chat_made_from_a_table_with_texts_reads_them_from_the_table() -> None
     assert chat.texts.tolist() == TEXTS
 
 
+def joined(texts: MessageTexts) -> tuple[bytes, list[int]]:
+    """The search blocks as one buffer, and the offset of the NUL before each text in it."""
+    low, seps = b"", []
+    for block in texts.lowered_blocks():
+        seps += (block.seps + len(low)).tolist()
+        low += block.low
+    return low, seps
+
+
 @pytest.mark.parametrize("rows", [slice(None), np.array([0, 3, 4]), np.array([3, 0])])
-def test_the_search_buffer_is_the_same_from_spans_and_from_strs(rows) -> None:
+def test_the_search_blocks_are_the_same_from_spans_and_from_strs(rows) -> None:
     spans = read().texts[rows]
     strs = MessageTexts.from_values(spans.tolist())
-    assert spans.lowered_joined()[0] == strs.lowered_joined()[0]
-    assert spans.lowered_joined()[1].tolist() == strs.lowered_joined()[1].tolist()
+    assert joined(spans) == joined(strs)
 
 
-def test_the_search_buffer_is_lower_cased_ascii_between_nuls() -> None:
-    low, seps = read().texts[np.array([0, 3])].lowered_joined()
+def test_a_search_block_is_lower_cased_ascii_between_nuls_then_padding() -> None:
+    low, seps = joined(read().texts[np.array([0, 3])])
     assert low == ("\x00morning 🌞\nsecond line, Ça va?\x00zoë said: kill the lights"
-                   "\x00\x00\x00").encode()
-    assert seps.tolist() == [0, low.index(b"\x00zo")]
+                   + "\x00" * PAD).encode()
+    assert seps == [0, low.index(b"\x00zo")]
+
+
+def test_a_long_chat_is_searched_in_blocks_with_each_text_whole_in_one(monkeypatch) -> None:
+    monkeypatch.setattr("chat_review.reader.texts._BLOCK", 64)
+    texts = read(EXPORT * 20).texts
+    blocks = list(texts.lowered_blocks())
+    assert len(blocks) > 5
+    assert [b.first for b in blocks] == sorted(b.first for b in blocks)
+    searched = [low[a + 1 : b] for low, seps, _ in blocks
+                for a, b in zip(seps.tolist(), [*seps[1:].tolist(), len(low) - PAD],
+                                strict=True)]
+    assert searched == [t.encode().lower() for t in texts.tolist()]
+    assert Prefilter([pieces("kill")]).rows(texts).tolist() == list(range(3, 100, 5))
 
 
 def test_texts_of_several_chats_follow_one_another() -> None:

@@ -4,8 +4,8 @@ over messages (the exact search in `chat_review.analysis.matcher` then runs on t
 Every term has *pieces*: runs of three or more ASCII characters inside one of its words, which
 any match must contain (capitals aside). Per term, the piece whose rarest three-character
 *gram* ("kil" of "kill") is rarest in a sample of the chat is chosen, with that gram. All
-texts are one UTF-8 buffer (ASCII lower-cased, `MessageTexts.lowered_joined`); every byte
-position's three-byte code is read through a strided numpy view and looked up in a
+texts are read as UTF-8 a block at a time (ASCII lower-cased, `MessageTexts.lowered_blocks`);
+every byte position's three-byte code is read through a strided numpy view and looked up in a
 16-million-entry table of the chosen grams; where a gram is found, the whole piece is compared
 at its offset. So "coming for you" costs
 the rows that contain "coming", not every row with "com" (on a realistic million-message chat
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from chat_review.reader.texts import MessageTexts
+from chat_review.reader.texts import PAD, MessageTexts
 
 _CHUNK = 1 << 18  # bytes per step of the gram lookup (the codes stay in cache)
 _SLICES, _SLICE = 8, 1 << 13  # the sample: 8 slices of 8 KiB spread over the chat
@@ -66,13 +66,21 @@ def short_words(term: str) -> list[tuple[str, bool, bool]]:
     return list(dict.fromkeys(out))
 
 
-def _sample(low: bytes) -> bytes:
-    """About 64 KiB of the chat from eight places, to rank pieces and grams by how common
-    they are in this chat ("ack" is everywhere in a chat about packed lunches)."""
-    if len(low) <= _SLICES * _SLICE:
-        return low
-    step = (len(low) - _SLICE) // (_SLICES - 1)
-    return b"\x00".join(low[i * step : i * step + _SLICE] for i in range(_SLICES))
+def _sample(texts: MessageTexts) -> bytes:
+    """About 64 KiB of the chat's texts from eight places, to rank pieces and grams by how
+    common they are in this chat ("ack" is everywhere in a chat about packed lunches)."""
+    ends = np.cumsum(texts.byte_lengths() + 1)
+    total = int(ends[-1]) if len(ends) else 0
+    if total <= _SLICES * _SLICE:
+        rows = np.arange(len(ends))
+    else:
+        step = (total - _SLICE) // (_SLICES - 1)
+        at = np.arange(_SLICES) * step
+        lo = np.searchsorted(ends, at, side="right")
+        hi = np.searchsorted(ends, at + _SLICE, side="right") + 1
+        rows = np.unique(np.concatenate([np.arange(a, min(b, len(ends)))
+                                         for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]))
+    return b"".join(block.low for block in texts[rows].lowered_blocks())
 
 
 def _code(gram: bytes) -> int:
@@ -131,59 +139,77 @@ class Prefilter:
         return table, grams
 
     def rows(self, texts: MessageTexts | np.ndarray) -> np.ndarray | None:
-        """Sorted candidate rows of ``texts``, or None when a text contains NUL."""
+        """Sorted candidate rows of ``texts``, or None when a text contains NUL.
+
+        Each search block is scanned while it is in the cache; what a hit needs to be checked
+        (its row, its code and the bytes around it) is kept, and all hits are checked at once
+        at the end (checking block by block cost a numpy call per gram and block)."""
         if not isinstance(texts, MessageTexts):
             texts = MessageTexts.from_values(texts)
-        low, seps = texts.lowered_joined()
-        if seps is None:  # a text contains NUL itself: rows cannot be told apart
-            return None
-        buf = np.frombuffer(low, dtype=np.uint8)
-        table, grams = self._choose(_sample(low))
-        n = len(low) - 3
-        codes = np.ndarray((n,), dtype="<u4", buffer=low, strides=(1,))
-        found = []
-        for start in range(0, n, _CHUNK):
-            hit = np.flatnonzero(table[codes[start : start + _CHUNK] & 0xFFFFFF])
-            if len(hit):
-                found.append(hit + start)
-        if not found:
+        table, grams = self._choose(_sample(texts))
+        width = max([len(p) for ps in self.terms for p in ps] + [3])
+        rows, codes, windows = [], [], []
+        for block in texts.lowered_blocks():
+            if block.seps is None:  # a text contains NUL itself: rows cannot be told apart
+                return None
+            at, code, window = _hits(block.low, table, width)
+            rows.append(np.searchsorted(block.seps, at, side="right") - 1 + block.first)
+            codes.append(code)
+            windows.append(window)
+        if not rows:
             return np.zeros(0, dtype=np.int64)
-        hits = np.concatenate(found)
-        at = _verified(buf, hits, codes[hits] & 0xFFFFFF, grams)
-        return np.unique(np.searchsorted(seps, at, side="right") - 1)
+        keep = _verified(np.concatenate(windows), np.concatenate(codes), width, grams)
+        return np.unique(np.concatenate(rows)[keep])
 
 
-def _verified(buf: np.ndarray, hits: np.ndarray, codes: np.ndarray,
+def _hits(low: bytes, table: np.ndarray, width: int) -> tuple[np.ndarray, ...]:
+    """Offsets in ``low`` (a search block) where a chosen gram, short word or odd character
+    starts, their codes, and the ``2 * width`` bytes around each (the offset at ``width``).
+    Every offset's code is its next eight bytes read as one little-endian int64 (a strided
+    view: no copy, and already the index type, which a 4-byte read was not)."""
+    codes = np.ndarray((len(low) - PAD + 1,), dtype="<i8", buffer=low, strides=(1,))
+    found = []
+    for start in range(0, len(codes), _CHUNK):
+        hit = np.flatnonzero(table[codes[start : start + _CHUNK] & 0xFFFFFF])
+        if len(hit):
+            found.append(hit + start)
+    hits = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    buf = np.frombuffer(low, dtype=np.uint8)
+    around = (hits[:, None] + np.arange(-width, width)).clip(0, len(buf) - 1)
+    return hits, codes[hits] & 0xFFFFFF, buf[around]
+
+
+def _verified(windows: np.ndarray, codes: np.ndarray, width: int,
               grams: dict[int, list[tuple[bytes, int]]]) -> np.ndarray:
-    """The hits where a whole piece lies around its gram, plus every odd character's hit."""
+    """Which hits have a whole piece around their gram (``windows``: the bytes around each
+    hit, the hit at ``width``), plus every odd character's hit."""
     order = np.argsort(codes, kind="stable")
-    hits, codes = hits[order], codes[order]
-    keep = [hits[(codes & 0xFF) >= 0x80]]  # only odd characters start with a non-ASCII byte
+    sorted_codes = codes[order]
+    keep = np.zeros(len(codes), dtype=bool)
+    keep[(codes & 0xFF) >= 0x80] = True  # only odd characters start with a non-ASCII byte
     keys = np.fromiter((k for k in grams if k >= 0), dtype=np.int64)
-    los = np.searchsorted(codes, keys, side="left")
-    his = np.searchsorted(codes, keys, side="right")
+    los = np.searchsorted(sorted_codes, keys, side="left")
+    his = np.searchsorted(sorted_codes, keys, side="right")
     for key, lo, hi in zip(keys.tolist(), los.tolist(), his.tolist(), strict=True):
         if lo == hi:
             continue
-        at = hits[lo:hi]
+        at = order[lo:hi]
         ok = np.zeros(len(at), dtype=bool)
         for piece, offset in grams[key]:
             if len(piece) == 3:  # the gram is the piece
                 ok[:] = True
                 break
-            begin = at - offset
-            same = np.ones(len(at), dtype=bool)
-            for j, byte in enumerate(piece):
-                same &= np.take(buf, begin + j, mode="clip") == byte
-            ok |= same
-        keep.append(at[ok])
+            begin = width - offset
+            span = windows[at, begin : begin + len(piece)]
+            ok |= (span == np.frombuffer(piece, dtype=np.uint8)).all(axis=1)
+        keep[at[ok]] = True
     for key in (k for k in grams if k < 0):  # two-byte runs: at a word's start or end
-        at = hits[(codes & 0xFFFF) == -key - 1]
+        at = np.flatnonzero((codes & 0xFFFF) == -key - 1)
         sides = [flags for _, flags in grams[key]]  # bit 0: starts a word, bit 1: ends one
         ok = np.ones(len(at), dtype=bool)
         if all(f & 1 for f in sides):
-            ok &= ~_WORD_BYTE[np.take(buf, at - 1, mode="clip")]
+            ok &= ~_WORD_BYTE[windows[at, width - 1]]
         if all(f & 2 for f in sides):
-            ok &= ~_WORD_BYTE[np.take(buf, at + 2, mode="clip")]
-        keep.append(at[ok])
-    return np.concatenate(keep)
+            ok &= ~_WORD_BYTE[windows[at, width + 2]]
+        keep[at[ok]] = True
+    return keep

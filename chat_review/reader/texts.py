@@ -3,7 +3,7 @@ is asked for.
 
 Reading a million-message chat used to make one Python str per message (0.3 s, about 100 MiB,
 and 0.1 s more to free them at exit) although `analyse` reads the text of a few percent of
-the rows: its term search runs over the bytes (`MessageTexts.lowered_joined`) and only the
+the rows: its term search runs over the bytes (`MessageTexts.lowered_blocks`) and only the
 candidate rows, the excerpts and the system events are decoded. `chat-review messages`
 decodes one chunk of rows at a time. A text is exactly the bytes the export holds for it
 (continuation lines joined by ``\\n``), so both ways give the same str.
@@ -13,8 +13,8 @@ A table built from strs (tests, a hand-made `Chat`) keeps them as they are: `fro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,8 +22,9 @@ import pandas as pd
 from chat_review.errors import ExportError
 
 _BLOCK = 1 << 20  # bytes of texts decoded at a time (a block stays in the cache)
-_JOIN = 4096  # strs joined and encoded at a time (see `_joined_values`)
+_JOIN = 4096  # strs joined and encoded at a time (see `_value_blocks`)
 SEP = b"\x00"  # never in a chat: the container refuses a NUL byte
+PAD = 8  # NULs after a search block's last text: an 8-byte read at any of its bytes stays inside
 
 
 class MessageTexts:
@@ -91,28 +92,52 @@ class MessageTexts:
     def tolist(self) -> list[str]:
         return self.strings().tolist()  # type: ignore[no-any-return]
 
-    def lowered_joined(self) -> tuple[bytes, np.ndarray | None]:
-        """The term prefilter's input: NUL, text, NUL, text, ... NUL NUL NUL as UTF-8 with
-        ASCII letters lower-cased (``bytes.lower`` changes nothing else), and the offset of
-        the NUL before each text (None when a text holds a NUL itself, so rows cannot be told
-        apart). From spans the bytes are gathered with numpy, never decoded, and the offsets
-        follow from the spans' lengths."""
+    def byte_lengths(self) -> np.ndarray:
+        """Each text's length in UTF-8 bytes (in characters for texts given as strs: enough
+        to pick a sample by)."""
+        if self.values is None:
+            return self.ends - self.starts
+        return np.fromiter(map(len, self.values), dtype=np.int64, count=len(self.values))
+
+    def lowered_blocks(self) -> Iterator[SearchBlock]:
+        """The texts a block of about 1 MiB at a time, as the term prefilter reads them: NUL,
+        text, NUL, text, ... then `PAD` NULs, ASCII letters lower-cased (``bytes.lower``
+        changes nothing else). From spans the bytes are gathered with numpy, never decoded,
+        and each block is searched while it is still in the cache."""
         if self.values is not None or not _in_file_order(self.starts, self.ends):
-            low = _joined_values(self.strings())
-            seps = np.flatnonzero(np.frombuffer(low, dtype=np.uint8) == 0)[:-3]
-            return low, (seps if len(seps) == len(self) else None)
-        n = len(self.starts)
+            yield from _value_blocks(self.strings())
+            return
         arr = np.frombuffer(self.data, dtype=np.uint8)
-        parts = [SEP]
-        i = 0
+        i, n = 0, len(self.starts)
         while i < n:
             j = _block_end(self.starts, self.ends, i)
-            parts.append(_gather(arr, self.starts[i:j], self.ends[i:j]).tobytes().lower())
+            s, e = self.starts[i:j], self.ends[i:j]
+            seps = np.zeros(j - i, dtype=np.int64)
+            np.cumsum(e[:-1] - s[:-1] + 1, out=seps[1:])
+            low = SEP + _gather(arr, s, e).tobytes().lower() + SEP * (PAD - 1)
+            yield SearchBlock(low, seps, i)
             i = j
-        parts.append(SEP * (2 if n else 3))  # each text is followed by a NUL already
-        seps = np.zeros(n, dtype=np.int64)
-        np.cumsum(self.ends[:-1] - self.starts[:-1] + 1, out=seps[1:])
-        return b"".join(parts), seps
+
+
+class SearchBlock(NamedTuple):
+    """Some texts joined for the term search: ``low`` (see `MessageTexts.lowered_blocks`),
+    ``seps`` the offset of the NUL before each of its texts (None when a text holds a NUL
+    itself, so rows cannot be told apart), ``first`` the row of its first text."""
+
+    low: bytes
+    seps: np.ndarray | None
+    first: int
+
+
+def _value_blocks(values: np.ndarray) -> Iterator[SearchBlock]:
+    """`MessageTexts.lowered_blocks` of strs, `_JOIN` texts a block (one joined string of a
+    whole chat with a single emoji in it would be four bytes a character)."""
+    sep = SEP.decode()
+    for i in range(0, len(values), _JOIN):
+        part = values[i : i + _JOIN].tolist()
+        low = (sep + sep.join(part)).encode("utf-8", "replace").lower() + SEP * PAD
+        seps = np.flatnonzero(np.frombuffer(low, dtype=np.uint8) == 0)[:-PAD]
+        yield SearchBlock(low, seps if len(seps) == len(part) else None, i)
 
 
 def _in_file_order(starts: np.ndarray, ends: np.ndarray) -> bool:
@@ -162,16 +187,3 @@ def _decode(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         out[i:j] = parts
         i = j
     return out
-
-
-def _joined_values(values: np.ndarray) -> bytes:
-    """`MessageTexts.lowered_joined` of strs: a few thousand texts joined and encoded at a
-    time (one joined string of a whole chat with a single emoji in it is four bytes a
-    character), each piece lower-cased while it is still in the cache."""
-    sep = SEP.decode()
-    parts = [
-        (sep + sep.join(values[i : i + _JOIN].tolist())).encode("utf-8", "replace").lower()
-        for i in range(0, len(values), _JOIN)
-    ]
-    parts.append(SEP * 3)
-    return b"".join(parts)
