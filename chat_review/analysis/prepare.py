@@ -101,12 +101,11 @@ class Rows:
         for i, chat in enumerate(chats):
             col = chat.column
             ts.append(col("timestamp").to_numpy(dtype="datetime64[ns]"))
-            # sender names: factorise per export, then map the few distinct names to one code
-            # (on the plain object array: the string column's own factorize took twice as long)
-            codes, uniques = pd.factorize(col("sender").to_numpy(dtype=object),
-                                          use_na_sentinel=True)
+            # sender names: codes per export (the reader's own), then the few distinct names
+            # of all exports mapped to one code
+            codes, uniques = chat.sender_codes()
             remap = np.array(
-                [names.setdefault(str(u), len(names)) for u in uniques] + [-1], dtype=np.int64
+                [names.setdefault(u, len(names)) for u in uniques] + [-1], dtype=np.int64
             )
             sender.append(remap[codes])  # code -1 indexes the trailing -1
             k = col("kind")

@@ -53,7 +53,7 @@ from . import _byte_words, _locate, dates, headers, phrases
 from ._heap import release_freed_memory
 from ._mixed_layouts import _check_mixed_layouts
 from ._read_notes import _layout_notes, _warn_time, _warn_truncated
-from .chat import KINDS, Chat, ChatMetadata, empty_messages
+from .chat import KINDS, Chat, ChatMetadata, SenderCodes, empty_messages
 from .container import unwrap
 from .texts import MessageTexts
 
@@ -256,24 +256,18 @@ def _build(
     cls.text_end = None  # type: ignore[assignment]
     if sig.bracket:
         _marked_lines(kind, marked, s_codes, texts, line, warnings)
-    sender_names = [_clean_sender(s) for s in s_uniq]
-    sender_arr = np.array([pd.NA if s is None else s for s in sender_names] + [pd.NA], dtype=object)
-    s_codes[kind == _K_SYSTEM] = len(sender_names)  # (s_codes is not needed after this)
-    sender = pd.arrays.StringArray(sender_arr[s_codes])
+    s_codes[kind == _K_SYSTEM] = len(s_uniq) - 1  # the trailing None: no sender
+    senders = _sender_codes(s_codes, [_clean_sender(s) for s in s_uniq])
     del s_codes
-
-    attach = np.full(n, pd.NA, dtype=object)
-    for i, raw in cls.attachment.items():
-        if kind[i] == _K_MEDIA:
-            attach[i] = raw.decode().translate(headers.MARK_TABLE).strip()
-
+    attachments = {
+        i: raw.decode().translate(headers.MARK_TABLE).strip()
+        for i, raw in cls.attachment.items() if kind[i] == _K_MEDIA
+    }
     msgs = pd.DataFrame(
         {
             "timestamp": pd.Series(res.timestamps, dtype="datetime64[ns]"),
-            "sender": sender,
             "kind": pd.Categorical.from_codes(kind, categories=KINDS),
             "edited": cls.edited,
-            "attachment": pd.arrays.StringArray(attach),
             "line": line,
         },
         copy=False,
@@ -303,7 +297,22 @@ def _build(
     )
     if msgs.empty:  # pragma: no cover - there is always a first header
         return Chat(empty_messages(), meta)
-    return Chat(msgs, meta, texts)
+    return Chat(msgs, meta, texts=texts, senders=senders, attachments=attachments)
+
+
+def _sender_codes(codes: np.ndarray, names: list[str | None]) -> SenderCodes:
+    """The senders as `SenderCodes`: names that read the same once cleaned ("~ Sam" and
+    "Sam") and no-sender entries (None, code -1) merged, numbered by first appearance."""
+    dense: dict[str, int] = {}
+    remap = np.array([-1 if nm is None else dense.setdefault(nm, len(dense)) for nm in names]
+                     + [-1], dtype=np.int64)
+    merged = remap[codes]
+    order = pd.unique(merged)
+    order = order[order >= 0]
+    again = np.full(len(dense) + 1, -1, dtype=np.int64)
+    again[order] = np.arange(len(order))
+    by_code = list(dense)
+    return SenderCodes(again[merged], [by_code[i] for i in order.tolist()])
 
 
 def _looks_like_system(sender: bytes) -> bool:

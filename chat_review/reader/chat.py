@@ -20,7 +20,7 @@ maps the rows to the categories in ``EVENT_CATEGORIES``, whatever the export's l
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -51,34 +51,53 @@ class ChatMetadata:
         return asdict(self)
 
 
+class SenderCodes(NamedTuple):
+    """The sender column as codes: ``names[codes[i]]``, code -1 for no sender (system
+    events); names numbered in order of first appearance, as ``pd.factorize`` numbers them."""
+
+    codes: np.ndarray
+    names: list[str]
+
+    def column(self) -> pd.arrays.StringArray:
+        values = np.array([*self.names, pd.NA], dtype=object)
+        return pd.arrays.StringArray(values[self.codes])
+
+
 class Chat:
     """A parsed chat: the message table and what the reader learnt about the export.
 
-    The reader keeps the texts as spans of the export's bytes (`MessageTexts`): the ``text``
-    column is made when `messages` is first read; `column`, `texts` and ``len()`` never make
-    it (the analysis needs a few percent of the texts, see ``texts.py``)."""
+    The reader keeps the texts as spans of the export's bytes (`MessageTexts`), the senders as
+    codes (`SenderCodes`) and the few attachment names apart: those columns are made when
+    `messages` is first read (or one by `column`), while `texts`, `sender_codes` and ``len()``
+    never make them. Analysis needs a few percent of the texts and only the sender codes; a
+    million strs and a million-row factorisation are spared (see ``texts.py``)."""
 
-    def __init__(self, messages: pd.DataFrame, meta: ChatMetadata,
-                 texts: MessageTexts | None = None) -> None:
-        """``messages``: the whole table; or, with ``texts``, the table without ``text``."""
+    def __init__(self, messages: pd.DataFrame, meta: ChatMetadata, *,
+                 texts: MessageTexts | None = None, senders: SenderCodes | None = None,
+                 attachments: dict[int, str] | None = None) -> None:
+        """``messages``: the whole table; or the table without the columns given apart
+        (``attachments``: row -> file name, <NA> elsewhere)."""
         self._table = messages
         self._texts = texts
+        self._senders = senders
+        self._attachments = attachments
         self.meta = meta
 
     @property
     def messages(self) -> pd.DataFrame:
-        """The message table (see the module docstring), ``text`` column included."""
-        if "text" not in self._table.columns:
-            texts = self.texts.strings()
+        """The message table (see the module docstring), every column in its place."""
+        missing = [c for c in MESSAGE_COLUMNS if c not in self._table.columns]
+        if missing:
             table = self._table.copy(deep=False)
-            table.insert(MESSAGE_COLUMNS.index("text"), "text", pd.arrays.StringArray(texts))
+            for name in missing:
+                table.insert(MESSAGE_COLUMNS.index(name), name, self._made(name))
             self._table = table
         return self._table
 
     @messages.setter
     def messages(self, table: pd.DataFrame) -> None:
         self._table = table
-        self._texts = None
+        self._texts = self._senders = self._attachments = None
 
     @property
     def texts(self) -> MessageTexts:
@@ -87,20 +106,54 @@ class Chat:
             self._texts = MessageTexts.from_values(self._table["text"])
         return self._texts
 
+    def sender_codes(self) -> SenderCodes:
+        """The senders as codes (see `SenderCodes`), without making the sender column."""
+        if self._senders is None:
+            codes, uniques = pd.factorize(self._table["sender"].to_numpy(dtype=object),
+                                          use_na_sentinel=True)
+            self._senders = SenderCodes(codes.astype(np.int64, copy=False),
+                                        [str(u) for u in uniques])
+        return self._senders
+
     def column(self, name: str) -> pd.Series:
-        """One column of the table other than ``text``, without making the texts."""
+        """One column of the table other than ``text`` (read that through `texts`)."""
         if name == "text":
             raise ValueError("read the texts through Chat.texts")
-        return self._table[name]
+        if name in self._table.columns:
+            return self._table[name]
+        return pd.Series(self._made(name), name=name, copy=False)
+
+    def _made(self, name: str) -> Any:
+        """A column the reader kept apart, made now."""
+        if name == "text":
+            return pd.arrays.StringArray(self.texts.strings())
+        if name == "sender" and self._senders is not None:
+            return self._senders.column()
+        values = np.full(len(self._table), pd.NA, dtype=object)
+        for row, file_name in (self._attachments or {}).items():
+            values[row] = file_name
+        return pd.arrays.StringArray(values)
 
     def __len__(self) -> int:
         return len(self._table)
 
     def keep(self, rows: np.ndarray) -> None:
         """Keep only the rows where the boolean mask ``rows`` is true (renumbered from 0)."""
-        texts = self.texts[rows] if self._texts is not None else None
+        if self._texts is not None:
+            self._texts = self._texts[rows]
+        if self._senders is not None:
+            kept = self._senders.codes[rows]
+            order = pd.unique(kept)  # in order of first appearance among the rows kept
+            order = order[order >= 0]
+            remap = np.full(len(self._senders.names) + 1, -1, dtype=np.int64)
+            remap[order] = np.arange(len(order))
+            self._senders = SenderCodes(remap[kept],
+                                        [self._senders.names[i] for i in order.tolist()])
+        if self._attachments is not None:
+            new_row = np.cumsum(rows) - 1
+            self._attachments = {int(new_row[r]): name for r, name in self._attachments.items()
+                                 if rows[r]}
         self._table = self._table.loc[rows].reset_index(drop=True)
-        self._texts = texts
 
 
 def empty_messages() -> pd.DataFrame:

@@ -1,6 +1,7 @@
-"""The message texts kept as spans of the export's bytes (`chat_review.reader.texts`): every
-way of reading them gives the strs the export holds, and the term search sees the same bytes
-whether the texts came from an export or were given as strs."""
+"""The columns the reader keeps apart until asked for: the texts as spans of the export's bytes
+(`chat_review.reader.texts`), the senders as codes, the attachment names. Every way of
+reading them gives what the export holds, and the term search sees the same bytes whether
+the texts came from an export or were given as strs."""
 
 from __future__ import annotations
 
@@ -120,3 +121,50 @@ def test_texts_of_several_chats_follow_one_another() -> None:
 
 def test_a_text_holding_nul_turns_the_prefilter_off_rather_than_miscount_rows() -> None:
     assert Prefilter([pieces("kill")]).rows(np.array(["a\x00b", "kill"], dtype=object)) is None
+
+
+IOS = (
+    "[12/03/2025, 09:00:00] Class 4B: \u200eMessages and calls are end-to-end encrypted.\n"
+    "[12/03/2025, 09:01:00] ~\u202fSam Roy: hello\n"
+    "[12/03/2025, 09:02:00] Ana: <attached: 00000012-PHOTO-2025-03-12-09-02-00.jpg>\n"
+    "[12/03/2025, 09:03:00] Sam Roy: again\n"
+)
+
+
+def read_ios() -> Chat:
+    return parse_export_bytes(IOS.encode(), "chat.txt", sha256="0" * 64)
+
+
+def test_sender_codes_merge_names_that_read_the_same_and_leave_system_rows_out() -> None:
+    codes, names = read_ios().sender_codes()
+    assert names == ["Sam Roy", "Ana"]
+    assert codes.tolist() == [-1, 0, 1, 0]
+
+
+def test_the_sender_column_made_from_codes_has_no_sender_for_system_rows() -> None:
+    sender = read_ios().messages["sender"]
+    assert sender.dtype == "string"
+    assert sender.isna().tolist() == [True, False, False, False]
+    assert sender.tolist()[1:] == ["Sam Roy", "Ana", "Sam Roy"]
+
+
+def test_sender_codes_of_a_table_are_its_factorised_sender_column() -> None:
+    table = read_ios().messages.copy()
+    codes, names = Chat(table, read_ios().meta).sender_codes()
+    assert (codes.tolist(), names) == ([-1, 0, 1, 0], ["Sam Roy", "Ana"])
+
+
+def test_keeping_rows_renumbers_senders_by_their_first_kept_message() -> None:
+    chat = read_ios()
+    chat.keep(np.array([True, False, True, True]))
+    assert chat.sender_codes().names == ["Ana", "Sam Roy"]
+    assert chat.sender_codes().codes.tolist() == [-1, 0, 1]
+    assert chat.messages["sender"].tolist()[1:] == ["Ana", "Sam Roy"]
+
+
+def test_attachment_names_are_on_media_rows_only_and_follow_kept_rows() -> None:
+    chat = read_ios()
+    assert chat.column("attachment").isna().tolist() == [True, True, False, True]
+    chat.keep(np.array([False, False, True, True]))
+    assert chat.messages["attachment"].tolist()[0] == "00000012-PHOTO-2025-03-12-09-02-00.jpg"
+    assert chat.messages["attachment"].isna().tolist() == [False, True]
