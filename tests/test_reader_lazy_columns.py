@@ -168,3 +168,10 @@ def test_attachment_names_are_on_media_rows_only_and_follow_kept_rows() -> None:
     chat.keep(np.array([False, False, True, True]))
     assert chat.messages["attachment"].tolist()[0] == "00000012-PHOTO-2025-03-12-09-02-00.jpg"
     assert chat.messages["attachment"].isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize("rows", [np.arange(100), np.arange(0, 100, 37), np.array([99, 3])],
+                         ids=["every row", "a few rows spread out", "out of order"])
+def test_dense_and_sparse_selections_decode_the_same_texts(rows) -> None:
+    texts = read(EXPORT * 20).texts
+    assert texts[rows].tolist() == [TEXTS[i % 5] for i in rows.tolist()]

@@ -22,6 +22,7 @@ import pandas as pd
 from chat_review.errors import ExportError
 
 _BLOCK = 1 << 20  # bytes of texts decoded at a time (a block stays in the cache)
+_SPARSE = 8  # rows whose bytes are under 1/8 of the stretch they span are decoded one by one
 _JOIN = 4096  # strs joined and encoded at a time (see `_value_blocks`)
 SEP = b"\x00"  # never in a chat: the container refuses a NUL byte
 PAD = 8  # NULs after a search block's last text: an 8-byte read at any of its bytes stays inside
@@ -176,6 +177,12 @@ def _decode(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     decoded once and split, so no Python code runs per message."""
     n = len(starts)
     out = np.empty(n, dtype=object)
+    if n and (ends[-1] - starts[0]) > _SPARSE * int((ends - starts).sum() + n):
+        # a few rows spread over the chat (candidates, excerpts, system events): slicing each
+        # is cheaper than copying every block they lie in (14,000 candidate rows of a
+        # million-message chat: 0.004 s against 0.04 s)
+        out[:] = [data[a:b].decode() for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        return out
     arr = np.frombuffer(data, dtype=np.uint8)
     i = 0
     while i < n:
