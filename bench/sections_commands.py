@@ -49,6 +49,22 @@ def _runs(b, cmd: list[str], reps: int, env: dict | None = None) -> dict:
     return summary(runs)
 
 
+def _alternating(b, now_cmd: list[str], base_cmd: list[str], reps: int, base_env: dict
+                 ) -> tuple[dict, dict]:
+    """The same command now and at the baseline, run by turns (now, baseline, now, ...), so
+    a burst of load on the shared machine falls on both sides rather than on one run of
+    one side; the medians of each side are compared."""
+    now_runs, base_runs = [], []
+    for _ in range(reps):
+        for runs, cmd, env in ((now_runs, now_cmd, None), (base_runs, base_cmd, base_env)):
+            r = timed_cmd(cmd, env=env)
+            if r["rc"] != 0:
+                failed = {"error": f"failed (exit {r['rc']}): {r['stderr'].strip()[-200:]}"}
+                return (failed, failed) if runs is now_runs else (summary(now_runs), failed)
+            runs.append(r)
+    return summary(now_runs), summary(base_runs)
+
+
 def commands(b) -> None:
     """`messages` CSV and `analyse` JSON at 100k and 1M messages, whole processes."""
     sizes = [300] if b.smoke else [100_000, 1_000_000]
@@ -83,15 +99,17 @@ def commands(b) -> None:
             cminer = _runs(b, [str(PEER_PY), "-c", CHATMINER_CSV, str(path),
                                str(out / "chatminer.csv")], peer_reps)
         b.log(f"analyse → JSON {n:,}")
-        ana_now = _runs(b, cr + ["analyse", str(path), "--token", tok, "--json",
-                                 str(out / "now-a.json"), "--force", "--quiet"], reps)
+        ana_cmd = cr + ["analyse", str(path), "--token", tok, "--json", str(out / "now-a.json"),
+                        "--force", "--quiet"]
+        if b.base is not None:
+            ana_now, ana_base = _alternating(
+                b, ana_cmd, [str(b.cr), "--home", str(b.base.home), "analyse", str(path),
+                             "--token", b.base.token(path), "--json", str(out / "base-a.json"),
+                             "--force", "--quiet"], b.reps(3), b.base.env)
+        else:
+            ana_now = _runs(b, ana_cmd, reps)
         floor = _runs(b, [sys.executable, str(BENCH / "workers.py"), "read_regex", json.dumps(
             {"home": str(b.fx.home), "token": tok, "file": str(path)})], reps)
-        if b.base is not None:
-            ana_base = _runs(b, [str(b.cr), "--home", str(b.base.home), "analyse", str(path),
-                                 "--token", b.base.token(path), "--json",
-                                 str(out / "base-a.json"), "--force", "--quiet"], peer_reps,
-                             b.base.env)
         size = f"{mib:.1f} MiB"
         rows.append(f"| `messages` → CSV | {n:,} | {size} | {_cell(csv_now)} | "
                     f"{_cell(csv_base)} | {_cell(wtk)} | {_cell(cminer)} | - | "
@@ -109,7 +127,8 @@ def commands(b) -> None:
              "tool. Cells: median wall (CPU = user + system of the process and any helper it "
              "forked, from `getrusage(RUSAGE_CHILDREN)`; peak RSS from `wait4`). The baseline "
              f"commit is {b.base_rev} (before issue 13), run from a snapshot of that commit "
-             "with its own register. whatstk: what `whatstk-to-csv EXPORT OUT.csv` runs "
+             "with its own register; `analyse` now and at the baseline run by turns, three "
+             "times each. whatstk: what `whatstk-to-csv EXPORT OUT.csv` runs "
              "(`WhatsAppChat.from_source(...).to_csv(...)`) with its 50 MB input limit lifted "
              "(`max_size=None`: the script refuses 1M messages); chat-miner: "
              "`WhatsAppParser.parse_file()`, `get_df()` and polars' `write_csv` (what "
