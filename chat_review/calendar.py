@@ -217,20 +217,24 @@ class WorkingCalendar:
         use; analysis calls it directly to work the calendar out once for both.
         """
         raw = np.asarray(timestamps, dtype="datetime64[ns]")
+        ok = ~np.isnat(raw)
+        if len(raw) and ok.all():  # (analysis has left NaT out already: no masked copies)
+            return self._classify_ns(raw.view(np.int64))
         inside = np.zeros(len(raw), dtype=bool)
         codes = np.full(len(raw), -1, dtype=np.int8)
-        ok = ~np.isnat(raw)
         if ok.any():
-            ns = raw[ok].astype(np.int64)
-            days = ns // _NS_PER_DAY
-            first, last = int(days.min()), int(days.max())
-            table = self._table(first, last)
-            pos = days - first
-            tod = ns - days * _NS_PER_DAY
-            start, end = table["start"][pos], table["end"][pos]
-            inside[ok] = (start >= 0) & (tod >= start) & (tod < end)
-            codes[ok] = table["kind"][pos]
+            inside[ok], codes[ok] = self._classify_ns(raw[ok].view(np.int64))
         return inside, codes
+
+    def _classify_ns(self, ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`classify` of nanoseconds since 1970 (no NaT among them)."""
+        days = ns // _NS_PER_DAY
+        first, last = int(days.min()), int(days.max())
+        table = self._table(first, last)
+        pos = days - first
+        tod = ns - days * _NS_PER_DAY
+        start, end = table["start"][pos], table["end"][pos]
+        return (start >= 0) & (tod >= start) & (tod < end), table["kind"][pos]
 
     def in_hours(self, timestamps: pd.Series) -> pd.Series:
         """True where a naive local timestamp falls inside working hours (start <= t < end).

@@ -50,9 +50,9 @@ def _tod_ns(hhmm: str) -> int:
     return (t.hour * 60 + t.minute) * NS_MIN
 
 
-def late_mask(ts_ns: np.ndarray, start: str, end: str) -> np.ndarray:
-    """Inside the late-night window [start, end), crossing midnight when start > end."""
-    tod = ts_ns - (ts_ns // NS_DAY) * NS_DAY
+def late_mask(tod: np.ndarray, start: str, end: str) -> np.ndarray:
+    """Inside the late-night window [start, end), crossing midnight when start > end
+    (``tod``: nanoseconds since the day's midnight)."""
     lo, hi = _tod_ns(start), _tod_ns(end)
     if lo > hi:
         return (tod >= lo) | (tod < hi)
@@ -289,7 +289,7 @@ def prepare(
         di=days_abs - (day0 if day0 is not None else 0),
         hour=tod // NS_HOUR,
         weekday=(days_abs + 3) % 7,  # day 0 was a Thursday
-        late=late_mask(ts_ns, config.late_night_start, config.late_night_end),
+        late=late_mask(tod, config.late_night_start, config.late_night_end),
         codes=dense[tab.sender],
         names=names,
         is_staff=np.array([roster[nm] is not None for nm in names], dtype=bool),
