@@ -16,7 +16,7 @@ _COLON = np.uint64(0x3A3A3A3A3A3A3A3A)
 _NEWLINE = np.uint64(0x0A0A0A0A0A0A0A0A)
 
 #: Positions per block in `find_colon` (as many as the header matcher takes at once).
-_ROWS = 1 << 14
+_ROWS = 1 << 15
 
 
 def positions_of(arr: np.ndarray, byte: int, start: int = 0, stop: int | None = None) -> np.ndarray:
