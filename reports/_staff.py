@@ -13,6 +13,7 @@ from . import _charts, _plot
 from . import _common as c
 from . import _document as doc
 from . import _words as w
+from ._method import method_blocks
 from .context import ReportContext
 
 # Parents get colours that are not the in-hours blue or out-of-hours vermillion.
@@ -245,7 +246,7 @@ def staff_blocks(findings: Findings, ctx: ReportContext, staff: str,
                                {"kind": "meta", "rows": doc.meta_rows(findings, ctx)}]
     blocks += doc.warnings_block(findings)
     if not sd.contacts:
-        return blocks + _no_contact(staff) + doc.method_blocks(findings, ctx)
+        return blocks + _no_contact(staff) + method_blocks(findings, ctx)
     lines, more = headlines(sd, 5)
     blocks += [doc.h2("In brief"), {"kind": "list", "items": lines}]
     if more:
@@ -263,7 +264,7 @@ def staff_blocks(findings: Findings, ctx: ReportContext, staff: str,
     blocks += contact_blocks(findings, sd)
     sub = dataclasses.replace(findings, bursts=sd.bursts)
     blocks += doc.burst_blocks(sub, f"Bursts to or about {staff}")
-    return blocks + doc.method_blocks(findings, ctx)
+    return blocks + method_blocks(findings, ctx)
 
 
 def staff_charts(findings: Findings, staff: str) -> dict[str, tuple[str, str, str]]:

@@ -38,6 +38,7 @@ def render_pdf(findings: Findings, ctx: ReportContext, charts: Charts | None = N
     from . import _charts, _typst
     from . import _common as c
     from . import _document as doc
+    from ._method import method_blocks
 
     blocks = doc.summary_blocks(findings, ctx)
     if c.has_messages(findings):
@@ -49,6 +50,6 @@ def render_pdf(findings: Findings, ctx: ReportContext, charts: Charts | None = N
         blocks += doc.flag_blocks(findings, ctx.excerpts)
     else:
         charts = {}
-    blocks += doc.method_blocks(findings, ctx)
+    blocks += method_blocks(findings, ctx)
     data = doc.document(ctx, subject(findings, ctx), blocks)
     return _typst.compile_pdf(data, _charts.chart_inputs(charts), ctx.generated_at)

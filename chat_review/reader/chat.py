@@ -15,6 +15,10 @@ Message table (one row per message, in file order) — the contract every later 
 What kind of system event a system row is (group created, member added or left, subject or
 icon changed, the encryption notice...) is not a column: ``chat_review.reader.system_events``
 maps the rows to the categories in ``EVENT_CATEGORIES``, whatever the export's language.
+
+`Chat.messages` is this whole table. Code that reads many rows but few texts (the analysis,
+the chunked tables) uses `Chat.texts`, `Chat.sender_codes` and `Chat.column` instead, which
+never make the text, sender and attachment columns of a chat the reader read.
 """
 
 from __future__ import annotations
