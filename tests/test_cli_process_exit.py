@@ -61,3 +61,4 @@ def test_the_register_is_closed_cleanly_after_a_command(run, grant, group_chat, 
     assert run("analyse", str(group_chat), "--token", token).code == 0
     # a connection left open in WAL mode would leave its log beside the register
     assert not (home / "register.sqlite3-wal").exists()
+

@@ -68,6 +68,7 @@ def messages(
     = + - @, a tab or a carriage return gets a leading apostrophe so a spreadsheet never runs
     it; JSON and XLSX keep every text exactly as exported.
     """
+    from chat_review.c_heap import keep_freed_memory
     from chat_review.output_files import check_destination
     from chat_review.pipeline import open_chats, read_with, write_outputs
 
@@ -78,10 +79,11 @@ def messages(
     elif fmt == "xlsx" and sys.stdout.isatty():
         raise click.UsageError("an Excel workbook cannot be shown on the screen; add --output "
                                "FILE.xlsx.")
+    keep_freed_memory()
     [opened] = open_chats(home, [(export, token)], command="messages", date_order=date_order,
                           stated_by=by)
     chat, consent_id, read = opened.chat, opened.grant.consent_id, read_with(opened)
-    del opened  # frees the export's bytes (held by the grant) before the table is written
+    del opened  # (the grant; the texts are decoded from the export's bytes a chunk at a time)
     chunks = _table_chunks(chat, fmt, output)
     for warning in chat.meta.warnings:
         click.echo(f"Warning: {printable(warning)}", err=True)
@@ -279,8 +281,10 @@ class AnalyseRun:
 
 def _analyse_and_write(run: AnalyseRun) -> None:
     """Gate, read, analyse, log, then render and write each output (see `analyse`)."""
+    from chat_review.c_heap import keep_freed_memory
     from chat_review.pipeline import analyse_opened, open_chats, render, write_outputs
 
+    keep_freed_memory()  # one run in this process: reuse freed memory (see c_heap)
     big = len(run.pairs) > 3 or sum(p.stat().st_size for p in run.inputs) > PROGRESS_BYTES
     opened = open_chats(run.home, run.pairs, command="analyse", date_order=run.date_order,
                         show_progress=big and sys.stdout.isatty(), stated_by=run.by)

@@ -47,10 +47,10 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
+from chat_review.c_heap import release_freed_memory
 from chat_review.errors import ExportError
 
 from . import _byte_words, _locate, dates, headers, phrases
-from ._heap import release_freed_memory
 from ._mixed_layouts import _check_mixed_layouts
 from ._read_notes import _layout_notes, _warn_time, _warn_truncated
 from .chat import KINDS, Chat, ChatMetadata, SenderCodes, empty_messages
