@@ -53,7 +53,8 @@ def _alternating(b, now_cmd: list[str], base_cmd: list[str], reps: int, base_env
                  ) -> tuple[dict, dict]:
     """The same command now and at the baseline, run by turns (now, baseline, now, ...), so
     a burst of load on the shared machine falls on both sides rather than on one run of
-    one side; the medians of each side are compared."""
+    one side; the medians of each side are compared (single runs of the same command moved
+    by up to 25 % within minutes on the bench machine)."""
     now_runs, base_runs = [], []
     for _ in range(reps):
         for runs, cmd, env in ((now_runs, now_cmd, None), (base_runs, base_cmd, base_env)):
@@ -105,7 +106,7 @@ def commands(b) -> None:
             ana_now, ana_base = _alternating(
                 b, ana_cmd, [str(b.cr), "--home", str(b.base.home), "analyse", str(path),
                              "--token", b.base.token(path), "--json", str(out / "base-a.json"),
-                             "--force", "--quiet"], b.reps(3), b.base.env)
+                             "--force", "--quiet"], b.reps(5 if big else 3), b.base.env)
         else:
             ana_now = _runs(b, ana_cmd, reps)
         floor = _runs(b, [sys.executable, str(BENCH / "workers.py"), "read_regex", json.dumps(
@@ -127,8 +128,9 @@ def commands(b) -> None:
              "tool. Cells: median wall (CPU = user + system of the process and any helper it "
              "forked, from `getrusage(RUSAGE_CHILDREN)`; peak RSS from `wait4`). The baseline "
              f"commit is {b.base_rev} (before issue 13), run from a snapshot of that commit "
-             "with its own register; `analyse` now and at the baseline run by turns, three "
-             "times each. whatstk: what `whatstk-to-csv EXPORT OUT.csv` runs "
+             "with its own register; `analyse` now and at the baseline run by turns (five "
+             "times each at 1M messages, three at 100k). whatstk: what "
+             "`whatstk-to-csv EXPORT OUT.csv` runs "
              "(`WhatsAppChat.from_source(...).to_csv(...)`) with its 50 MB input limit lifted "
              "(`max_size=None`: the script refuses 1M messages); chat-miner: "
              "`WhatsAppParser.parse_file()`, `get_df()` and polars' `write_csv` (what "
