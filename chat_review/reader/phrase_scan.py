@@ -223,11 +223,19 @@ def _match_start(book: PhraseBook, buf: bytes, s: int, e: int, k: int) -> tuple[
 
 
 def _member(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """``np.isin(values, table)`` for a short sorted `table`, by binary search (isin sorts
-    `values` with the table: most of the scan's time on a million bodies)."""
+    """``np.isin(values, table)`` for a short sorted `table` (isin sorts `values` with the
+    table: most of the scan's time on a million bodies). A look-up of each value's low 16 bits
+    rules out nearly every value; binary search checks the rest (searching all of them took
+    0.02 s of 0.16 s on a million bodies)."""
+    out = np.zeros(len(values), dtype=bool)
     if not len(table):
-        return np.zeros(len(values), dtype=bool)
-    return table[np.minimum(np.searchsorted(table, values), len(table) - 1)] == values
+        return out
+    low = np.zeros(1 << 16, dtype=bool)
+    low[table & 0xFFFF] = True
+    maybe = np.flatnonzero(low[values & 0xFFFF])
+    v = values[maybe]
+    out[maybe] = table[np.minimum(np.searchsorted(table, v), len(table) - 1)] == v
+    return out
 
 
 def _words_before(buf: bytes, w: np.ndarray, ends: np.ndarray) -> np.ndarray:
