@@ -62,3 +62,18 @@ def test_the_register_is_closed_cleanly_after_a_command(run, grant, group_chat, 
     # a connection left open in WAL mode would leave its log beside the register
     assert not (home / "register.sqlite3-wal").exists()
 
+
+
+def test_output_that_cannot_be_flushed_to_a_closed_pipe_gives_status_120() -> None:
+    child = textwrap.dedent("""
+        import os, sys
+        from chat_review.cli.process_exit import leave
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        sys.stdout = open(write_end, "w")
+        sys.stdout.write("rows nobody reads")
+        leave(0)
+    """)
+    proc = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 120

@@ -158,11 +158,9 @@ class TermMatcher:
         four-byte characters over the whole chat when it contains a single emoji."""
         if self._rx is None or len(texts) == 0:
             return _frame(_empty_cols())
-        if isinstance(texts, MessageTexts):
-            return self._scan_texts(texts)
-        if isinstance(texts, pd.Series):
-            return self._scan_texts(MessageTexts.from_values(texts))
-        return self._scan_texts(MessageTexts.from_values(texts))
+        if not isinstance(texts, MessageTexts):
+            texts = MessageTexts.from_values(texts)
+        return self._scan_texts(texts)
 
     def _scan_texts(self, texts: MessageTexts) -> pd.DataFrame:
         """`scan` of texts: only the candidate rows are decoded."""

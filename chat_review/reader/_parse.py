@@ -257,7 +257,7 @@ def _build(
     if sig.bracket:
         _marked_lines(kind, marked, s_codes, texts, line, warnings)
     s_codes[kind == _K_SYSTEM] = len(s_uniq) - 1  # the trailing None: no sender
-    senders = _sender_codes(s_codes, [_clean_sender(s) for s in s_uniq])
+    senders = SenderCodes.numbered(s_codes, [_clean_sender(s) for s in s_uniq])
     del s_codes
     attachments = {
         i: raw.decode().translate(headers.MARK_TABLE).strip()
@@ -298,21 +298,6 @@ def _build(
     if msgs.empty:  # pragma: no cover - there is always a first header
         return Chat(empty_messages(), meta)
     return Chat(msgs, meta, texts=texts, senders=senders, attachments=attachments)
-
-
-def _sender_codes(codes: np.ndarray, names: list[str | None]) -> SenderCodes:
-    """The senders as `SenderCodes`: names that read the same once cleaned ("~ Sam" and
-    "Sam") and no-sender entries (None, code -1) merged, numbered by first appearance."""
-    dense: dict[str, int] = {}
-    remap = np.array([-1 if nm is None else dense.setdefault(nm, len(dense)) for nm in names]
-                     + [-1], dtype=np.int64)
-    merged = remap[codes]
-    order = pd.unique(merged)
-    order = order[order >= 0]
-    again = np.full(len(dense) + 1, -1, dtype=np.int64)
-    again[order] = np.arange(len(order))
-    by_code = list(dense)
-    return SenderCodes(again[merged], [by_code[i] for i in order.tolist()])
 
 
 def _looks_like_system(sender: bytes) -> bool:

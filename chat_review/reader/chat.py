@@ -23,6 +23,7 @@ never make the text, sender and attachment columns of a chat the reader read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
@@ -61,6 +62,20 @@ class SenderCodes(NamedTuple):
 
     codes: np.ndarray
     names: list[str]
+
+    @classmethod
+    def numbered(cls, codes: np.ndarray, names: Sequence[str | None]) -> SenderCodes:
+        """Codes into ``names`` (-1 or a None name: no sender) renumbered: equal names merged
+        ("~ Sam" and "Sam" once cleaned), numbered by first appearance among ``codes``."""
+        dense: dict[str, int] = {}
+        merged = np.array([-1 if nm is None else dense.setdefault(nm, len(dense))
+                           for nm in names] + [-1], dtype=np.int64)[codes]
+        order = pd.unique(merged)
+        order = order[order >= 0]
+        renumber = np.full(len(dense) + 1, -1, dtype=np.int64)
+        renumber[order] = np.arange(len(order))
+        by_code = list(dense)
+        return cls(renumber[merged], [by_code[i] for i in order.tolist()])
 
     def column(self) -> pd.arrays.StringArray:
         values = np.array([*self.names, pd.NA], dtype=object)
@@ -146,13 +161,7 @@ class Chat:
         if self._texts is not None:
             self._texts = self._texts[rows]
         if self._senders is not None:
-            kept = self._senders.codes[rows]
-            order = pd.unique(kept)  # in order of first appearance among the rows kept
-            order = order[order >= 0]
-            remap = np.full(len(self._senders.names) + 1, -1, dtype=np.int64)
-            remap[order] = np.arange(len(order))
-            self._senders = SenderCodes(remap[kept],
-                                        [self._senders.names[i] for i in order.tolist()])
+            self._senders = SenderCodes.numbered(self._senders.codes[rows], self._senders.names)
         if self._attachments is not None:
             new_row = np.cumsum(rows) - 1
             self._attachments = {int(new_row[r]): name for r, name in self._attachments.items()

@@ -77,9 +77,6 @@ class MessageTexts:
             return MessageTexts(b"", self.starts, self.ends, self.values[rows])
         return MessageTexts(self.data, self.starts[rows], self.ends[rows])
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.strings()
-
     def strings(self) -> np.ndarray:
         """The texts as an object array of str, in row order."""
         if self.values is not None:
