@@ -6,7 +6,6 @@ headteacher reads the same thing at the terminal and in the page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -14,43 +13,35 @@ from chat_review.consent.date_words import register_time
 from chat_review.errors import ChatReviewError
 
 CALENDAR_MAX_DAYS = 800  # about two years: the table stays readable
-Dates = Callable[[str | None], str]  # how a register value (ISO text) is put into words
 
 
-def when(iso: str | None) -> str:
-    """"31 Dec 2026, 23:59 UK time" for a moment, "31 Dec 2026" for a day: the reports' style
-    (`consent.date_words`, no pandas), so the terminal, the pages and the PDF agree."""
-    return register_time(iso)
-
-
-def window(record: Any, dates: Dates = when) -> str:
+def window(record: Any) -> str:
     """The consent's date window in words."""
     if not record.window_from and not record.window_to:
         return "the whole chat"
-    start = dates(record.window_from) if record.window_from else "the start"
-    end = dates(record.window_to) if record.window_to else "the end"
+    start = register_time(record.window_from) if record.window_from else "the start"
+    end = register_time(record.window_to) if record.window_to else "the end"
     return f"{start} to {end} (messages outside are never read into any output)"
 
 
-def consent_rows(record: Any, now: datetime, dates: Dates = when) -> list[tuple[str, str]]:
-    """(label, value) pairs describing one consent record, in reading order.
-
-    ``dates`` writes each date: `when` (the reports' style) unless a front end passes its own.
-    """
+def consent_rows(record: Any, now: datetime) -> list[tuple[str, str]]:
+    """(label, value) pairs describing one consent record, in reading order; dates in the
+    reports' style (`consent.date_words.register_time`), so the terminal, the pages and the
+    PDF agree."""
     chat_name = f' (in the chat as "{record.chat_name}")' if record.chat_name else ""
     rows = [
         ("Parent", f"{record.parent}{chat_name}"),
         ("Purpose", record.purpose),
         ("Export", record.export_name),
         ("SHA-256", record.export_sha256),
-        ("Window", window(record, dates)),
-        ("Recorded by", f"{record.recorded_by}, {dates(record.recorded_at)}"),
-        ("Expires", dates(record.expires_at)),
+        ("Window", window(record)),
+        ("Recorded by", f"{record.recorded_by}, {register_time(record.recorded_at)}"),
+        ("Expires", register_time(record.expires_at)),
         ("Evidence", record.evidence or "-"),
         ("Status", record.status(now)),
     ]
     if record.revoked_at:
-        rows.append(("Revoked", f"{dates(record.revoked_at)} by {record.revoked_by}: "
+        rows.append(("Revoked", f"{register_time(record.revoked_at)} by {record.revoked_by}: "
                                 f"{record.revoked_reason}"))
     return rows
 

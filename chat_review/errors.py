@@ -17,5 +17,11 @@ class ConfigError(ChatReviewError):
     """The configuration file is wrong; the sentence names the file and the key."""
 
 
+class InstallError(ChatReviewError):
+    """chat-review's installation lacks a part it needs (exit 1: not the user's input)."""
+
+    exit_code = 1
+
+
 class OutputError(ChatReviewError):
     """An output file cannot be written (exists without --force, would overwrite an input...)."""

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-UK = "Europe/London"  # the school's time zone (named once; reports._words re-exports it)
+UK = "Europe/London"  # the school's time zone, named once
 NOTHING = "—"
 
 

@@ -23,12 +23,11 @@ from .head import advance_head, empty_head, head_path, write_head
 from .home import ensure_home
 from .key import create_key, key_path, load_key
 from .records import ConsentRecord
-from .schema import APPLICATION_ID, COLUMNS, MIGRATIONS, SCHEMA_VERSION, meta, migrate
+from .schema import COLUMNS, SCHEMA_VERSION, meta, migrate
 from .storage import set_journal_mode
 
-# The schema's names stay importable from here, where callers have always found them.
-__all__ = ["APPLICATION_ID", "DB_FILE", "MIGRATIONS", "SCHEMA_VERSION", "Register", "db_path",
-           "register_exists"]
+# SCHEMA_VERSION stays importable from here, where callers have always found it.
+__all__ = ["DB_FILE", "SCHEMA_VERSION", "Register", "db_path", "register_exists"]
 
 DB_FILE = "register.sqlite3"
 BUSY_TIMEOUT_MS = 30_000

@@ -13,13 +13,11 @@ from . import _common as c
 from . import _plot as p
 from . import _words as w
 
-TEXT_WIDTH_MM = 176.0  # the charts are drawn at the text width of the A4 page (`_plot.WIDTH`)
-
 
 def height_mm(svg_text: str) -> float:
-    """The chart's height on the page at the text width."""
+    """The chart's height on the page (charts are drawn at the page's text width, 1:1)."""
     m = re.search(r'height="([\d.]+)pt"', svg_text[:2000])
-    return float(m.group(1)) * TEXT_WIDTH_MM / p.WIDTH if m else 60.0
+    return float(m.group(1)) * 25.4 / 72 if m else 60.0
 
 
 def safe(text: str) -> str:

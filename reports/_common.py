@@ -17,7 +17,6 @@ GREEN = "#009E73"
 SKY = "#56B4E9"
 PINK = "#CC79A7"
 YELLOW = "#F0E442"
-GREY = "#666666"
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKLY_AFTER_DAYS = 120  # a longer period is drawn in weekly bins

@@ -81,11 +81,11 @@ def _groups(sd: StaffData) -> list[tuple[str, list[StaffContact]]]:
     return groups
 
 
-def _by_day(sd: StaffData, period: tuple[pd.Timestamp, pd.Timestamp]
-            ) -> tuple[pd.DataFrame, str, int]:
+def _by_day(groups: list[tuple[str, list[StaffContact]]],
+            period: tuple[pd.Timestamp, pd.Timestamp]) -> tuple[pd.DataFrame, str, int]:
     index = pd.date_range(*period, freq="D")
     cols = {}
-    for label, xs in _groups(sd):
+    for label, xs in groups:
         s = pd.Series(0, index=index, dtype="int64")
         for x in xs:
             if x.by_day:
@@ -112,11 +112,12 @@ def subject(ctx: ReportContext, staff: str) -> str:
     return f"Out-of-hours contact with {staff} under consent {ctx.consent_label}"
 
 
-def over_time(findings: Findings, sd: StaffData) -> str:
-    """Contacts per day (or week), stacked by parent (the top five, then "Other")."""
-    groups = _groups(sd)
+def over_time(findings: Findings, sd: StaffData,
+              groups: list[tuple[str, list[StaffContact]]]) -> str:
+    """Contacts per day (or week), stacked by parent (``groups``: the top five, then
+    "Other", from `_groups`)."""
     colours = PARENT_COLOURS[: len(groups)]  # the sixth, grey, is the "Other" group's
-    frame, ylabel, width = _by_day(sd, _period(findings, sd))
+    frame, ylabel, width = _by_day(groups, _period(findings, sd))
     series = [(f"parent-{i}", colour, _charts.safe(label), frame[label].tolist())
               for i, ((label, _), colour) in enumerate(zip(groups, colours, strict=True))]
     return _plot.time_bars([d.date() for d in frame.index], width, series, ylabel)
@@ -135,9 +136,9 @@ def hour_totals(sd: StaffData) -> tuple[list[int], list[int]]:
     return [a - b for a, b in zip(hours, out, strict=True)], out
 
 
-def by_hour(sd: StaffData) -> str:
-    """Contacts by hour of day, each bar split into in and out of working hours."""
-    inside, outside = hour_totals(sd)
+def by_hour(inside: list[int], outside: list[int]) -> str:
+    """Contacts by hour of day, each bar split into in and out of working hours (the two
+    lists from `hour_totals`)."""
     return _plot.hour_bars(inside, outside, "Contacts (all days)",
                            "Hour of day (phone's clock); weekends and holidays are out of "
                            "hours at every hour")
@@ -271,15 +272,16 @@ def staff_charts(findings: Findings, staff: str) -> dict[str, tuple[str, str, st
     sd = staff_data(findings, staff)
     if not sd.contacts:
         return {}
-    parents = ", ".join(label for label, _ in _groups(sd))
+    groups = _groups(sd)
+    parents = ", ".join(label for label, _ in groups)
     inside, outside = hour_totals(sd)
     hours = [a + b for a, b in zip(inside, outside, strict=True)]
     busiest = max(range(24), key=lambda h: (hours[h], -h))
     return {
-        "chart-over-time": (over_time(findings, sd), "Contacts over time",
+        "chart-over-time": (over_time(findings, sd, groups), "Contacts over time",
                             f"Bar chart of contacts with {staff} over time, stacked by "
                             f"parent ({parents})."),
-        "chart-by-hour": (by_hour(sd), "Contacts by hour of day",
+        "chart-by-hour": (by_hour(inside, outside), "Contacts by hour of day",
                           f"Bar chart of contacts with {staff} by hour of day; the busiest "
                           f"hour is {busiest:02d}:00 with "
                           f"{w.plural(hours[busiest], 'contact')}."),

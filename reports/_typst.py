@@ -28,9 +28,17 @@ def font_dir() -> str:
     """matplotlib's bundled TrueType folder (DejaVu Sans and friends), found without importing
     matplotlib (its import costs about a quarter of a second)."""
     spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib (the source of the report's DejaVu fonts) is not installed")
-    return str(Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf")
+    folder = (Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+              if spec is not None and spec.submodule_search_locations else None)
+    if folder is None or not (folder / "DejaVuSans.ttf").is_file():
+        from chat_review.errors import InstallError
+
+        raise InstallError(
+            "The report's fonts (DejaVu Sans, from the matplotlib package) are missing; "
+            "reinstall chat-review with its dependencies (pip install chat-review) and try "
+            "again."
+        )
+    return str(folder)
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,6 @@ from . import _common as c
 
 # The school's time zone, named once, with the plain (pandas-free) date style the consent
 # commands share: these functions only turn pandas' many inputs into its datetimes.
-UK = dw.UK
 # A flag in this category only says a member of staff was named: that is a mention, not
 # something to review, so it is counted with the mentions.
 MENTION_CATEGORY = "staff-named"

@@ -257,3 +257,13 @@ def test_bank_holidays_equal_the_holidays_packages_own_table_in_every_region() -
     for subdiv, _ in REGIONS.values():
         own = holidays.country_holidays("GB", subdiv=subdiv, years=range(2019, 2031))
         assert _bank_holidays(subdiv, 2019, 2030) == dict(own.items())
+
+
+def test_without_the_lone_uk_module_the_bank_holidays_come_from_the_package_alike(monkeypatch):
+    # the fallback when holidays' layout changes and UnitedKingdom cannot be imported alone
+    from chat_review import calendar as cal
+
+    fast = cal._bank_holidays.__wrapped__("ENG", 2024, 2027)
+    monkeypatch.setattr(cal, "_united_kingdom", lambda: None)
+    assert cal._bank_holidays.__wrapped__("ENG", 2024, 2027) == fast
+    assert fast[date(2025, 12, 25)] == "Christmas Day"

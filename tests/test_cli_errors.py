@@ -89,3 +89,26 @@ def test_config_init_can_write_elsewhere(run, tmp_path):
     target = tmp_path / "school.toml"
     result = run("config", "init", "--output", str(target))
     assert result.code == 0 and target.read_text().startswith("# chat-review settings.")
+
+
+def test_missing_report_fonts_are_one_sentence_and_exit_1(monkeypatch, capsys, grant, group_chat,
+                                                          home, tmp_path):
+    import importlib.util
+
+    from chat_review.reports import _typst
+
+    token = grant(group_chat)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else real_find_spec(name, *a))
+    _typst.font_dir.cache_clear()
+    try:
+        code, out = run_main(monkeypatch, capsys, [
+            "--home", str(home), "analyse", str(group_chat), "--token", token,
+            "--pdf", str(tmp_path / "r.pdf"), "--quiet"])
+    finally:
+        _typst.font_dir.cache_clear()
+    assert code == 1
+    assert out.err.startswith("Error: The report's fonts (DejaVu Sans, from the matplotlib "
+                              "package) are missing;")
+    assert out.err.count("\n") == 1 and not (tmp_path / "r.pdf").exists()

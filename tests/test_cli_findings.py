@@ -343,7 +343,7 @@ def test_the_staff_hour_chart_splits_each_hour_by_the_calendar() -> None:
                            ["c.txt"], by_hour_out_of_hours=out)
     f = Findings([], Period(datetime(2026, 10, 3), datetime(2026, 10, 5), 3), {}, [], [], None,
                  None, None, None, [], [contact], [], {}, {})
-    svg = ElementTree.fromstring(_staff.by_hour(_staff.staff_data(f, "Mrs X")))
+    svg = ElementTree.fromstring(_staff.by_hour(*_staff.hour_totals(_staff.staff_data(f, "Mrs X"))))
     ns = {"s": "http://www.w3.org/2000/svg"}
     [inside] = svg.findall("s:g[@id='in-hours']/s:rect", ns)
     [outside] = svg.findall("s:g[@id='out-of-hours']/s:rect", ns)

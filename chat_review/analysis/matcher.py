@@ -32,7 +32,7 @@ import pandas as pd
 
 from chat_review.reader.texts import MessageTexts
 
-from .prefilter import Prefilter, pieces, short_words
+from .prefilter import Prefilter, pieces, short_words, term_words
 
 _SEP = "\x00"  # between texts in the exact search (never in a chat)
 
@@ -41,13 +41,11 @@ _WORD = re.compile(r"\w")
 
 def _atoms(term: str) -> list[str]:
     """A term as regex atoms: escaped characters, ``\\s+`` between words, ``\\w*`` wildcard."""
-    words = term.lower().split()
     atoms: list[str] = []
-    for i, word in enumerate(words):
+    for i, (word, wildcard) in enumerate(term_words(term)):
         if i:
             atoms.append(r"\s+")
-        wildcard = len(word) > 1 and word.endswith("*")
-        atoms += [re.escape(ch) for ch in (word[:-1] if wildcard else word)]
+        atoms += [re.escape(ch) for ch in word]
         if wildcard:
             atoms.append(r"\w*")
     return atoms
@@ -152,8 +150,8 @@ class TermMatcher:
         ``end`` is the character offset just after the match. Matches inside a benign idiom
         (``exclude``) are left out, and the idioms themselves are never returned.
 
-        Two passes: a loose search over the UTF-8 bytes of all texts (ASCII-only lower-casing,
-        no end-of-word check, ``*`` endings dropped, so it finds a superset) picks candidate
+        Two passes: a loose search over the UTF-8 bytes of the texts (`prefilter`: each term's
+        rarest ASCII piece, ASCII-only lower-casing, so it finds a superset) picks candidate
         rows; the exact search then runs on those rows only. This avoids ``str.lower()`` and
         four-byte characters over the whole chat when it contains a single emoji."""
         if self._rx is None or len(texts) == 0:
@@ -237,9 +235,7 @@ def _ascii_head(term: str) -> str | None:
     """The literal start of a term (its first word, lower-cased, without a trailing ``*``),
     or None if it is not ASCII (then only the term's own pattern can tell, as IGNORECASE
     lets "ı" match "i")."""
-    word = term.lower().split()[0]
-    if len(word) > 1 and word.endswith("*"):
-        word = word[:-1]
+    word, _ = term_words(term)[0]
     return word if word.isascii() else None
 
 

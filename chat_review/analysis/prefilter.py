@@ -38,14 +38,24 @@ _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[list(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] = True
 
 
+def term_words(term: str) -> list[tuple[str, bool]]:
+    """The term's words, lower-cased, each without its trailing ``*`` wildcard and with
+    whether it had one ("bull*" matches "bully", "bullied"; a lone "*" is a literal
+    asterisk). The term syntax in one place: the exact pattern (`matcher`) and the prefilter
+    must read a term alike, or the prefilter could drop a row the pattern matches."""
+    out = []
+    for word in term.lower().split():
+        wildcard = len(word) > 1 and word.endswith("*")
+        out.append((word[:-1] if wildcard else word, wildcard))
+    return out
+
+
 def pieces(term: str) -> list[str]:
     """Every run of three or more ASCII characters inside one word of ``term``, lower-cased
     (a trailing ``*`` wildcard dropped): a match of the term contains each of them. Empty for
     a term of one- or two-letter words or non-ASCII letters (see `short_words`)."""
     out: list[str] = []
-    for word in term.lower().split():
-        if len(word) > 1 and word.endswith("*"):
-            word = word[:-1]
+    for word, _ in term_words(term):
         out += _ASCII_RUN.findall(word)
     return list(dict.fromkeys(out))
 
@@ -57,9 +67,7 @@ def short_words(term: str) -> list[tuple[str, bool, bool]]:
     letter, digit or _ on a side where its word starts or ends, so the prefilter can stay on.
     """
     out: list[tuple[str, bool, bool]] = []
-    for word in term.lower().split():
-        wildcard = len(word) > 1 and word.endswith("*")
-        word = word[:-1] if wildcard else word
+    for word, wildcard in term_words(term):
         for m in _ASCII.finditer(word):
             if m.end() - m.start() == 2:
                 out.append((m.group(), m.start() == 0, m.end() == len(word) and not wildcard))

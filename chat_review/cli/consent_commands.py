@@ -130,13 +130,13 @@ def grant_command(
                   and r.id != record.id and r.status(now) == "active"]
         click.echo(f"Consent #{record.id} recorded.")
         _describe(record, now)
-    from chat_review.describe import when
+    from chat_review.consent.date_words import register_time
 
     for other in others:
         click.echo(
             f"Note: this export already had active consent #{other.id} ({other.parent}, until "
-            f"{when(other.expires_at)}); both now open it. If the new consent replaces it, "
-            f"revoke the old one: chat-review consent revoke {other.id} --reason ... --by ...",
+            f"{register_time(other.expires_at)}); both now open it. If the new consent replaces "
+            f"it, revoke the old one: chat-review consent revoke {other.id} --reason ... --by ...",
             err=True,
         )
     click.echo("Keep this consent token with the case file; it is needed to read the chat:")

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from chat_review.consent.date_words import day as day_words
 from chat_review.errors import ExportError
 
 from . import solar_hijri
@@ -206,7 +207,7 @@ def _solar_note(order: str, days: np.ndarray, raws: Callable[[int], str],
     day = date(1970, 1, 1) + timedelta(days=int(days[i]))
     return (
         "Dates are written in the Solar Hijri (Persian) calendar; they were converted to the "
-        f"Gregorian calendar (e.g. {raws(i)} is {day.day} {day:%b %Y}), read {order}."
+        f"Gregorian calendar (e.g. {raws(i)} is {day_words(day)}), read {order}."
     )
 
 

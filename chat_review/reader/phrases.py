@@ -8,11 +8,11 @@ the rest of the reader (and its tests) import from ``phrases``:
 
 from __future__ import annotations
 
-from .phrase_book import KEY_BYTES, PhraseBook, Row, _key, _read_table, colon_prefixes, phrasebook
-from .phrase_scan import Classified, scan_spans
+from .phrase_book import _key, _read_table, colon_prefixes, phrasebook
+from .phrase_scan import scan_spans
 from .system_phrases import EVENT_CATEGORIES, event_categories, system_event
 
 __all__ = [
-    "EVENT_CATEGORIES", "KEY_BYTES", "Classified", "PhraseBook", "Row", "_key", "_read_table",
-    "colon_prefixes", "event_categories", "phrasebook", "scan_spans", "system_event",
+    "EVENT_CATEGORIES", "_key", "_read_table", "colon_prefixes", "event_categories",
+    "phrasebook", "scan_spans", "system_event",
 ]

@@ -11,6 +11,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from chat_review.consent.date_words import register_day, register_time
+
 from .security import session_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -21,29 +23,12 @@ STATUS_WORDS = {"active": "Active", "expired": "Expired", "revoked": "Revoked"}
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["when"] = when
-    env.filters["day"] = day
+    # register values as the reports write them ("4 Sep 2026", "4 Sep 2026, 21:40 UK time"),
+    # so a page and the PDF it links to say the same; "day" for short tables (the UK's day)
+    env.filters["when"] = register_time
+    env.filters["day"] = register_day
     env.filters["status_word"] = lambda s: STATUS_WORDS.get(s, s)
     return env
-
-
-def when(value: Any) -> str:
-    """A date or moment from the register as the reports write it ("4 Sep 2026", "4 Sep 2026,
-    21:40 UK time"), so a page and the PDF it links to say the same.
-
-    The plain `consent.date_words` (no pandas), so `chat-review ui` prints its address fast.
-    """
-    from chat_review.consent.date_words import register_time
-
-    return register_time(value)
-
-
-def day(value: Any) -> str:
-    """Only the day of a register value, the school's day ("4 Sep 2026"), for short tables:
-    a moment at 23:30 UTC in summer is already the next day in the UK."""
-    from chat_review.consent.date_words import register_day
-
-    return register_day(value)
 
 
 def os_account() -> str:

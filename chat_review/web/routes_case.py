@@ -16,7 +16,7 @@ from chat_review.errors import ChatReviewError
 
 from . import casework
 from .forms import read_form
-from .pages import note, page, redirect, when
+from .pages import note, page, redirect
 from .security import session_of
 from .state import WebState, state_of
 
@@ -58,7 +58,7 @@ def _case_values(web: WebState, consent_id: int) -> dict:
         staff = [m.name for m in load_config(None, web.home).staff]
     except ChatReviewError:
         staff = []
-    return {"record": record, "rows": consent_rows(record, now, when), "status": status,
+    return {"record": record, "rows": consent_rows(record, now), "status": status,
             "token": token, "runs": _runs(reports), "source": web.exports.where(record.id),
             "staff": staff}
 
