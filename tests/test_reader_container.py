@@ -238,3 +238,41 @@ def test_a_file_with_no_strict_header_is_refused() -> None:
     with pytest.raises(ExportError) as err:
         parse(b"123/01/2024, 10:00 - A: x\n")
     assert "has no complete message header" in one_sentence(err.value)
+
+
+# Not UTF-8: each kind of bad byte sequence is refused, naming its line. The check runs a
+# step of bytes at a time; small steps put characters and faults across step boundaries.
+BAD_UTF8 = {
+    "a lone continuation byte": b"\x80",
+    "an overlong slash": b"\xc0\xaf",
+    "an overlong three-byte form": b"\xe0\x80\xaf",
+    "a surrogate": b"\xed\xa0\x80",
+    "past U+10FFFF": b"\xf4\x90\x80\x80",
+    "a byte never used": b"\xf5",
+    "a character cut short": b"\xe2\x9c",
+}
+
+
+@pytest.mark.parametrize("step", [1 << 16, 5, 3])
+@pytest.mark.parametrize("bad", BAD_UTF8.values(), ids=BAD_UTF8.keys())
+def test_bytes_that_are_not_utf8_are_refused_with_their_line(bad: bytes, step: int,
+                                                             monkeypatch) -> None:
+    monkeypatch.setattr(container, "_UTF8_STEP", step)
+    data = CHAT.encode() + b"14/01/2024, 10:00 - Uma Shah: ok " + bad + b" then\n"
+    with pytest.raises(ExportError) as exc:
+        parse(data)
+    assert "are not UTF-8 text at line 4;" in one_sentence(exc.value)
+
+
+@pytest.mark.parametrize("step", [1 << 16, 5, 3, 2])
+def test_characters_across_the_check_steps_are_read_whole(step: int, monkeypatch) -> None:
+    monkeypatch.setattr(container, "_UTF8_STEP", step)
+    text = CHAT + "14/01/2024, 10:00 - Uma Shah: 🦔é€ Ω 🎉\n"
+    chat = parse(text.encode())
+    assert chat.messages["text"].tolist()[-1] == "🦔é€ Ω 🎉"
+
+
+def test_a_chat_cut_inside_its_last_character_is_refused() -> None:
+    data = CHAT.encode() + b"14/01/2024, 10:00 - Uma Shah: ok \xf0\x9f\xa6"
+    with pytest.raises(ExportError, match="not UTF-8 text at line 4;"):
+        parse(data)

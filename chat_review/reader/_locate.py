@@ -11,6 +11,10 @@ times never exist as strings.
 
 The one signature where greedy matching could differ from the regex (the year runs straight
 into the hour, no separator) is matched with the regex, line by line (`header_spans_regex`).
+
+Most lines never reach the matcher: once it has read a block, the layouts of its headers
+(`_layouts`) read every later line that has one, with a few compares (0.16 -> 0.11 s on a
+million-message chat).
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _byte_words
+from . import _byte_words, _layouts
 from ._byte_words import words8
-from ._matcher import WINDOW_ASCII, WINDOW_WIDE, _Matcher
+from ._matcher import WINDOW_ASCII, WINDOW_WIDE, _Matcher, windows
 from .dates import clean
 from .headers import AMPM_WORDS, MONTHS, PERIOD_WORDS, Signature, period_ampm
 
@@ -60,16 +64,41 @@ def header_spans(buf: bytes, arr: np.ndarray, line_starts: np.ndarray, limit: in
     maybe &= line_starts < limit
     cand = np.flatnonzero(maybe)
     w = words8(buf)
+    window = WINDOW_WIDE if sig.non_ascii_digits else WINDOW_ASCII
+    layouts = _layouts.Layouts(sig, window) if _layouts.applies(sig) else None
     parts: list[Headers] = []
     for lo in range(0, len(cand), _ROWS):
         idx = cand[lo : lo + _ROWS]
-        parts.append(_match_block(buf, w, line_starts[idx], idx, limit, sig, pattern))
+        starts = line_starts[idx]
+        got = _read_block(windows(buf, w, limit, starts, window), sig, layouts)
+        parts.append(_headers(buf, got, starts, idx, limit, pattern))
     return _concat(parts)
 
 
-def _match_block(buf: bytes, w: np.ndarray, starts: np.ndarray, line_index: np.ndarray,
-                 limit: int, sig: Signature, pattern: re.Pattern[bytes]) -> Headers:
-    m = _Matcher(buf, w, limit, starts, WINDOW_WIDE if sig.non_ascii_digits else WINDOW_ASCII)
+def _read_block(win: np.ndarray, sig: Signature, layouts: _layouts.Layouts | None
+                ) -> _layouts.Read:
+    """What each candidate line's first bytes (``win``) hold: lines with a known layout are
+    read by it, the others by the greedy matcher, whose headers then teach ``layouts``."""
+    if layouts is None:
+        return _match(win, sig)
+    which = layouts.fit(win)
+    rest = np.flatnonzero(which < 0)
+    if len(rest) == len(win):
+        got = _match(win, sig)
+        layouts.learn(win, got)
+        return got
+    out = layouts.read(win, which)
+    if len(rest):
+        rest_win = win[rest]
+        matched = _match(rest_win, sig)
+        out.put(rest, matched)
+        layouts.learn(rest_win, matched)
+    return out
+
+
+def _match(win: np.ndarray, sig: Signature) -> _layouts.Read:
+    """The greedy matcher on every row of ``win`` (see the module docstring)."""
+    m = _Matcher(win)
     na = sig.non_ascii_digits
     m.marks()
     if sig.bracket:
@@ -95,24 +124,37 @@ def _match_block(buf: bytes, w: np.ndarray, starts: np.ndarray, line_index: np.n
         m.space(optional=True)
     else:
         m.literal(sig.close)
-    end = starts + m.pos
-    ok = m.ok & ~m.overflow & (end <= limit)
-    got = Headers(
-        line_index=line_index[ok],
-        start=starts[ok],
-        end=end[ok],
-        fields=np.stack([a[ok], b[ok], c[ok]], axis=1).astype(np.int32),
-        hour=hour[ok].astype(np.int16),
-        minute=minute[ok].astype(np.int16),
-        second=second[ok].astype(np.int16),
-        ampm=ampm[ok],
+    return _layouts.Read(m.ok, m.overflow, m.pos, np.stack([a, b, c], axis=1), hour, minute,
+                         second, ampm)
+
+
+def _headers(buf: bytes, got: _layouts.Read, starts: np.ndarray, line_index: np.ndarray,
+             limit: int, pattern: re.Pattern[bytes]) -> Headers:
+    """The headers of one block (``got``: what its candidate lines hold), in file order; lines
+    whose header ran past the window are matched with the regex."""
+    end = starts + got.end
+    ok = got.ok & ~got.overflow & (end <= limit)
+    every = bool(ok.all())  # (a block of headers only: no copies)
+
+    def kept(a: np.ndarray, dtype: type) -> np.ndarray:
+        return a.astype(dtype, copy=False) if every else a[ok].astype(dtype, copy=False)
+
+    found = Headers(
+        line_index=kept(line_index, np.int64),
+        start=kept(starts, np.int64),
+        end=kept(end, np.int64),
+        fields=kept(got.fields, np.int32),
+        hour=kept(got.hour, np.int16),
+        minute=kept(got.minute, np.int16),
+        second=kept(got.second, np.int16),
+        ampm=kept(got.ampm, np.int8),
     )
-    over = np.flatnonzero(m.overflow)
+    over = np.flatnonzero(got.overflow)
     if not len(over):
-        return got
+        return found
     slow = header_spans_regex(buf, starts[over], limit, pattern)
     slow.line_index = line_index[over][slow.line_index]
-    both = _concat([got, slow])
+    both = _concat([found, slow])
     order = np.argsort(both.start, kind="stable")
     return _take(both, order)
 

@@ -14,30 +14,37 @@ from .headers import AMPM_WORDS, SPACES
 WINDOW_ASCII, WINDOW_WIDE = 32, 64
 
 
+def windows(buf: bytes, w: np.ndarray, limit: int, pos: np.ndarray, window: int) -> np.ndarray:
+    """The first ``window`` bytes of the line at each of ``pos``, one row each (bytes past
+    ``limit``, the end of the chat text, read as 0): one small 2-D array that every header
+    element then reads from instead of the whole file."""
+    c = len(pos)
+    rows = _rows_view(buf, window)
+    if c and rows is not None and int(pos[-1]) < len(rows):  # one gather of whole rows
+        win = rows[pos]
+    else:
+        packed = np.zeros((c, window // 8), dtype="<u8")
+        for k in range(window // 8):
+            packed[:, k] = _load8(buf, w, pos + 8 * k)
+        win = packed.view(np.uint8).reshape(c, window)
+    near = np.flatnonzero(pos + window > limit)
+    for i in near.tolist():
+        win[i, max(limit - int(pos[i]), 0) :] = 0
+    return win
+
+
 class _Matcher:
     """Vectorised greedy matcher over a block of candidate line starts.
 
-    The first ``window`` bytes of every candidate are copied into one small 2-D array (8 bytes per
-    gather), so each element reads from there instead of the whole file. A candidate whose
-    header would run past the window is flagged ``overflow`` and left to the regex.
+    Each element reads from the candidates' `windows`; a candidate whose header would run
+    past its window is flagged ``overflow`` and left to the regex.
     """
 
-    def __init__(self, buf: bytes, w: np.ndarray, limit: int, pos: np.ndarray,
-                 window: int) -> None:
-        c = len(pos)
+    def __init__(self, win: np.ndarray) -> None:
+        """``win``: the first bytes of each candidate line (`windows`), one row each."""
+        c, window = win.shape
         self.window = window
-        rows = _rows_view(buf, window)
-        if c and rows is not None and int(pos[-1]) < len(rows):  # one gather of whole rows
-            flat = rows[pos]
-        else:
-            win = np.zeros((c, window // 8), dtype="<u8")
-            for k in range(window // 8):
-                win[:, k] = _load8(buf, w, pos + 8 * k)
-            flat = win.view(np.uint8).reshape(c, window)
-        near = np.flatnonzero(pos + window > limit)
-        for i in near.tolist():  # bytes past the end of the chat text read as 0
-            flat[i, max(limit - int(pos[i]), 0) :] = 0
-        self.flat = flat.reshape(-1)
+        self.flat = np.ascontiguousarray(win).reshape(-1)
         self.base = np.arange(c, dtype=np.int64) * window
         self.pos = np.zeros(c, dtype=np.int64)  # relative to the line start
         self.ok = np.ones(c, dtype=bool)

@@ -5,9 +5,9 @@ Pipeline, each step vectorised over the whole file (no Python code runs per mess
 1. ``container.unwrap``: zip → chat file, any supported encoding → UTF-8 bytes, LF endings;
 2. ``headers.detect``: the header layout from a sample of the first non-empty lines;
 3. ``_locate.header_spans``: every line start is tested against that layout at once with numpy
-   (the regex's elements matched greedily; the date and time numbers come out as arrays). A
-   continuation line is any line that is not a header; a message's body runs from its header
-   (and ``Name:``) to the next header;
+   (the regex's elements matched greedily, or a layout learnt from them; the date and time
+   numbers come out as arrays). A continuation line is any line that is not a header; a
+   message's body runs from its header (and ``Name:``) to the next header;
 4. ``dates.resolve``: date order from the whole file, timestamps via numpy per distinct date;
 5. ``phrases.scan_spans``: media / deleted / edited / system phrases, prefiltered with numpy
    on each body's first and last bytes. The texts stay spans of the bytes
