@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .common import CONTEXT_SETTINGS, printable, printable_lines, settings
 from .tokens import TokenSource
+
+if TYPE_CHECKING:
+    from chat_review.collector import CollectorPause
 
 DATE_ORDER = click.Choice(["day-first", "month-first", "year-first"])
 EXPORT = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -68,6 +71,10 @@ def messages(
     = + - @, a tab or a carriage return gets a leading apostrophe so a spreadsheet never runs
     it; JSON and XLSX keep every text exactly as exported.
     """
+    from chat_review.collector import CollectorPause
+
+    # the collector rests while the modules are imported and the chat read (see collector)
+    pause = click.get_current_context().with_resource(CollectorPause())
     from chat_review.c_heap import keep_freed_memory
     from chat_review.output_files import check_destination
     from chat_review.pipeline import open_chats, read_with, write_outputs
@@ -82,6 +89,7 @@ def messages(
     keep_freed_memory()
     [opened] = open_chats(home, [(export, token)], command="messages", date_order=date_order,
                           stated_by=by)
+    pause.settled()
     chat, consent_id, read = opened.chat, opened.grant.consent_id, read_with(opened)
     del opened  # (the grant; the texts are decoded from the export's bytes a chunk at a time)
     chunks = _table_chunks(chat, fmt, output)
@@ -229,6 +237,10 @@ def analyse(
     Prints a summary; writes JSON, PNG, PDF and the details CSV on request. Every run and
     every file written is recorded in the audit log with the file's SHA-256.
     """
+    from chat_review.collector import CollectorPause
+
+    # the collector rests while the modules are imported and the chats read (see collector)
+    pause = click.get_current_context().with_resource(CollectorPause())
     from chat_review.config import load_config
     from chat_review.output_files import check_destination
 
@@ -254,7 +266,7 @@ def analyse(
         home, pairs, outputs, config, force, staff_name, excerpts, pseudonymise, date_order, quiet,
         types, by,
     )
-    _analyse_and_write(run)
+    _analyse_and_write(run, pause)
 
 
 @dataclass
@@ -279,8 +291,9 @@ class AnalyseRun:
         return [path for path, _ in self.pairs]
 
 
-def _analyse_and_write(run: AnalyseRun) -> None:
-    """Gate, read, analyse, log, then render and write each output (see `analyse`)."""
+def _analyse_and_write(run: AnalyseRun, pause: CollectorPause) -> None:
+    """Gate, read, analyse, log, then render and write each output (see `analyse`);
+    ``pause`` is settled once the chats are read."""
     from chat_review.c_heap import keep_freed_memory
     from chat_review.pipeline import analyse_opened, open_chats, render, write_outputs
 
@@ -288,6 +301,7 @@ def _analyse_and_write(run: AnalyseRun) -> None:
     big = len(run.pairs) > 3 or sum(p.stat().st_size for p in run.inputs) > PROGRESS_BYTES
     opened = open_chats(run.home, run.pairs, command="analyse", date_order=run.date_order,
                         show_progress=big and sys.stdout.isatty(), stated_by=run.by)
+    pause.settled()
     review = analyse_opened(run.home, opened, run.config, excerpts=run.excerpts,
                             pseudonymise=run.pseudonymise, staff_name=run.staff_name,
                             chat_types=run.chat_types)
