@@ -19,13 +19,11 @@ is always a candidate, so the prefilter never drops a match the exact search wou
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from chat_review.reader.texts import PAD, MessageTexts, SearchBlock
+from chat_review.reader.texts import PAD, MessageTexts
 
 _CHUNK = 1 << 18  # bytes per step of the gram lookup (the codes stay in cache)
 _SLICES, _SLICE = 8, 1 << 13  # the sample: 8 slices of 8 KiB spread over the chat
@@ -159,26 +157,13 @@ class Prefilter:
         table, grams = self._choose(_sample(texts))
         width = max([len(p) for ps in self.terms for p in ps] + [3])
         rows, codes, windows = [], [], []
-
-        def keep(block: SearchBlock, found: Future[tuple[np.ndarray, ...]]) -> None:
-            at, code, window = found.result()
+        for block in texts.lowered_blocks():
+            if block.seps is None:  # a text contains NUL itself: rows cannot be told apart
+                return None
+            at, code, window = _hits(block.low, table, width)
             rows.append(np.searchsorted(block.seps, at, side="right") - 1 + block.first)
             codes.append(code)
             windows.append(window)
-
-        # the look-ups run in two threads while the next blocks are gathered: numpy lets go of
-        # the GIL in them, so with a second core they overlap (0.18 -> 0.14 s on a million
-        # messages); at most three blocks wait, so the memory stays that of a few blocks
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            waiting: deque[tuple[SearchBlock, Future[tuple[np.ndarray, ...]]]] = deque()
-            for block in texts.lowered_blocks():
-                if block.seps is None:  # a text contains NUL itself: rows cannot be told apart
-                    return None
-                waiting.append((block, pool.submit(_hits, block.low, table, width)))
-                if len(waiting) > 3:
-                    keep(*waiting.popleft())
-            while waiting:
-                keep(*waiting.popleft())
         if not rows:
             return np.zeros(0, dtype=np.int64)
         keep = _verified(np.concatenate(windows), np.concatenate(codes), width, grams)
