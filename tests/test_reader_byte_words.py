@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
+from chat_review.reader import _byte_words
 from chat_review.reader._byte_words import factorize_spans, find_colon, words8
 
 
@@ -25,7 +27,10 @@ def _spans(seed: int, n: int) -> tuple[bytes, np.ndarray, np.ndarray]:
     return b"".join(parts), np.array(start, dtype=np.int64), np.array(length, dtype=np.int64)
 
 
-def test_equal_codes_exactly_for_equal_bytes_numbered_by_first_appearance() -> None:
+@pytest.mark.parametrize("rows", [1 << 15, 7])  # the words of a step made in one go or in parts
+def test_equal_codes_exactly_for_equal_bytes_numbered_by_first_appearance(
+        rows: int, monkeypatch) -> None:
+    monkeypatch.setattr(_byte_words, "ROWS", rows)
     buf, start, length = _spans(7, 3000)
     codes, first = factorize_spans(buf, words8(buf), start, length)
     texts = [buf[s : s + n] for s, n in zip(start.tolist(), length.tolist(), strict=True)]
