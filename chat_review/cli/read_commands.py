@@ -75,7 +75,7 @@ def messages(
 
     # the collector rests while the modules are imported and the chat read (see collector)
     pause = click.get_current_context().with_resource(CollectorPause())
-    from chat_review.c_heap import keep_freed_memory
+    from chat_review.c_heap import keep_freed_memory, release_freed_memory
     from chat_review.output_files import check_destination
     from chat_review.pipeline import open_chats, read_with, write_outputs
 
@@ -90,6 +90,7 @@ def messages(
     [opened] = open_chats(home, [(export, token)], command="messages", date_order=date_order,
                           stated_by=by)
     pause.settled()
+    release_freed_memory()  # what the reader freed goes back before the table is made
     chat, consent_id, read = opened.chat, opened.grant.consent_id, read_with(opened)
     del opened  # (the grant; the texts are decoded from the export's bytes a chunk at a time)
     chunks = _table_chunks(chat, fmt, output)

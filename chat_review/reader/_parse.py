@@ -47,7 +47,6 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from chat_review.c_heap import release_freed_memory
 from chat_review.errors import ExportError
 
 from . import _byte_words, _locate, dates, headers, phrases
@@ -250,7 +249,6 @@ def _build(
     kind[cls.media & ~sys_line] = _K_MEDIA
     kind[cls.deleted & ~sys_line] = _K_DELETED
 
-    release_freed_memory()
     texts = MessageTexts(buf, body_start, cls.text_end)
     del body_start
     cls.text_end = None  # type: ignore[assignment]

@@ -70,7 +70,18 @@ def case_token(register: Register, consent_id: int) -> str:
 def analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, config: Any,
                  options: Options) -> int:
     """Run one analysis of a consent's export and write its reports; return the audit entry
-    of the analysis. Refusals (`ConsentRefused`) come from the gate, before any decoding."""
+    of the analysis. Refusals (`ConsentRefused`) come from the gate, before any decoding.
+    The memory the run freed goes back to the system when it ends (the app keeps running)."""
+    from chat_review.c_heap import release_freed_memory
+
+    try:
+        return _analyse_case(home, consent_id, source, config, options)
+    finally:
+        release_freed_memory()
+
+
+def _analyse_case(home: Path, consent_id: int, source: Path | ExportUpload, config: Any,
+                  options: Options) -> int:
     from chat_review.pipeline import analyse_opened, open_chats, render, write_outputs
     with Register.open(home, create=False) as register:
         token = case_token(register, consent_id)
