@@ -7,6 +7,7 @@ which heavy modules ended up in ``sys.modules``. No timing is asserted (the mach
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -69,3 +70,26 @@ def test_consent_and_audit_commands_import_nothing_heavy(home: tuple[Path, Path]
     assert heavy_imports(*base, "audit", "list") == []
     assert heavy_imports(*base, "consent", "revoke", "1", "--reason", "withdrawn",
                          "--by", "Head", "--yes") == []
+
+
+BLAS_PROBE = """
+import atexit, os, sys
+atexit.register(lambda: sys.__stderr__.write(
+    "BLAS=" + os.environ.get("OPENBLAS_NUM_THREADS", "-") + "\\n"))
+sys.argv = ["chat-review", "--version"]
+from chat_review.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("preset", "seen"), [(None, "1"), ("4", "4")])
+def test_the_console_script_asks_for_one_blas_thread_unless_told_otherwise(
+        preset: str | None, seen: str) -> None:
+    # numpy's BLAS thread pool only spins in chat-review (it multiplies no matrices)
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    proc = subprocess.run([sys.executable, "-c", BLAS_PROBE], capture_output=True, text=True,
+                          timeout=120, cwd=REPO, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"BLAS={seen}" in proc.stderr.splitlines()
