@@ -229,10 +229,16 @@ class WorkingCalendar:
     def _classify_ns(self, ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """`classify` of nanoseconds since 1970 (no NaT among them)."""
         days = ns // _NS_PER_DAY
+        return self.classify_days(days, ns - days * _NS_PER_DAY)
+
+    def classify_days(self, days: np.ndarray, tod: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`classify` of times given as day numbers (days since 1970-01-01) and nanoseconds
+        since midnight, for a caller that has them already (the analysis does)."""
+        if not len(days):
+            return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int8)
         first, last = int(days.min()), int(days.max())
         table = self._table(first, last)
         pos = days - first
-        tod = ns - days * _NS_PER_DAY
         start, end = table["start"][pos], table["end"][pos]
         return (start >= 0) & (tod >= start) & (tod < end), table["kind"][pos]
 

@@ -267,3 +267,22 @@ def test_without_the_lone_uk_module_the_bank_holidays_come_from_the_package_alik
     monkeypatch.setattr(cal, "_united_kingdom", lambda: None)
     assert cal._bank_holidays.__wrapped__("ENG", 2024, 2027) == fast
     assert fast[date(2025, 12, 25)] == "Christmas Day"
+
+
+def test_times_as_day_numbers_and_time_of_day_are_classified_as_timestamps_are() -> None:
+    import numpy as np
+
+    cal = WorkingCalendar(closures=[Closure("Half term", date(2025, 2, 17), date(2025, 2, 21))])
+    rng = np.random.default_rng(3)
+    ns = np.sort(rng.integers(np.datetime64("2024-12-20").astype("datetime64[ns]").astype(int),
+                              np.datetime64("2025-06-01").astype("datetime64[ns]").astype(int),
+                              5000))
+    day = 86_400 * 10**9
+    inside, kinds = cal.classify(ns.view("datetime64[ns]"))
+    by_day = cal.classify_days(ns // day, ns % day)
+    assert inside.tolist() == by_day[0].tolist()
+    assert kinds.tolist() == by_day[1].tolist()
+    seen = {DAY_TYPES[k] for k in kinds.tolist()}
+    assert seen == {"working", "weekend", "bank-holiday", "school-holiday"}
+    empty = cal.classify_days(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    assert [len(a) for a in empty] == [0, 0]
