@@ -139,24 +139,13 @@ def _match(win: np.ndarray, sig: Signature) -> _layouts.Read:
 def _headers(buf: bytes, got: _layouts.Read, starts: np.ndarray, line_index: np.ndarray,
              limit: int, pattern: re.Pattern[bytes]) -> Headers:
     """The headers of one block (``got``: what its candidate lines hold), in file order; lines
-    whose header ran past the window are matched with the regex."""
+    whose header ran past the window are matched with the regex. (The types are those of
+    ``got``: `header_spans` writes them into its own arrays.)"""
     end = starts + got.end
     ok = got.ok & ~got.overflow & (end <= limit)
     every = bool(ok.all())  # (a block of headers only: no copies)
-
-    def kept(a: np.ndarray, dtype: type) -> np.ndarray:
-        return a.astype(dtype, copy=False) if every else a[ok].astype(dtype, copy=False)
-
-    found = Headers(
-        line_index=kept(line_index, np.int64),
-        start=kept(starts, np.int64),
-        end=kept(end, np.int64),
-        fields=kept(got.fields, np.int32),
-        hour=kept(got.hour, np.int16),
-        minute=kept(got.minute, np.int16),
-        second=kept(got.second, np.int16),
-        ampm=kept(got.ampm, np.int8),
-    )
+    found = Headers(*(a if every else a[ok] for a in (
+        line_index, starts, end, got.fields, got.hour, got.minute, got.second, got.ampm)))
     over = np.flatnonzero(got.overflow)
     if not len(over):
         return found
