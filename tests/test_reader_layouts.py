@@ -152,3 +152,11 @@ def test_layouts_are_kept_only_for_plain_headers() -> None:
         found = headers.detect([line])
         assert found is not None, line
         assert not _layouts.applies(found[0]), line
+
+
+def test_a_chat_of_one_block_learns_no_layout(monkeypatch) -> None:
+    # a layout serves the blocks after the one it was learnt in: a small chat has none
+    buf = b"".join(b"%02d/01/2024, 10:00 - Sam: hi\n" % (1 + i % 28) for i in range(300))
+    found, learnt = _headers(buf, layouts=True, rows=300, monkeypatch=monkeypatch)
+    assert learnt == []
+    assert len(found.start) == 300
