@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import os
 import re
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from common import HFORMAT, ROOT, reset_peak, rss_now, rss_peak
 
@@ -193,6 +196,25 @@ class _Phases:
         self.t, self.c = t, c
 
 
+def _as_the_console_script(cli: Any) -> Callable[[], None]:
+    """The process settings `analyse` and `messages` run with, where this tree has them (the
+    baseline snapshot has none): one BLAS thread (set before numpy is imported), glibc keeping
+    freed memory for reuse, the garbage collector paused until the chat is read. Returns what
+    to call once it is read."""
+    for name, value in getattr(cli, "BLAS_THREADS", {}).items():
+        os.environ.setdefault(name, value)
+    try:
+        from chat_review.c_heap import keep_freed_memory
+    except ImportError:
+        return lambda: None
+    keep_freed_memory()
+    try:
+        from chat_review.collector import CollectorPause
+    except ImportError:
+        return lambda: None
+    return CollectorPause().__enter__().settled  # (the process ends after the phases)
+
+
 def phases(a: dict) -> dict:
     """A command split into phases (imports counted where first needed, as the CLI pays
     them): `analyse` to JSON (+ PNG + PDF when asked), or `messages` to CSV. Works on the
@@ -200,13 +222,15 @@ def phases(a: dict) -> dict:
     p = _Phases()
     import click  # noqa: F401 - the CLI's own start-up
 
-    import chat_review.cli  # noqa: F401
+    import chat_review.cli
+    settled = _as_the_console_script(chat_review.cli)
     p.mark("import CLI (click, command table)")
     from chat_review.reader import read_export
     p.mark("import reader (pandas, numpy)")
     grant = _grant(a["home"], a["token"], a["file"])
     p.mark("gate: register, token, SHA-256 of the bytes")
     chat = read_export(grant)
+    settled()
     p.mark("read_export")
     out = Path(a["out"])
     if a["mode"] == "messages":
