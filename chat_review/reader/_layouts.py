@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._matcher import Read
 from .headers import Signature
 
 #: A digit's place in a shape (0xFF never occurs in UTF-8, so it stands for nothing else).
@@ -61,26 +62,6 @@ class Layout:
     literal: tuple[int, ...]  # 0xFF where the byte must be as written, per word
     runs: tuple[tuple[int, int], ...]
     ampm: int
-
-
-@dataclass
-class Read:
-    """What the matcher or a layout read at each candidate line start of a block (every
-    array has one entry per candidate): ``end`` is relative to the line start."""
-
-    ok: np.ndarray
-    overflow: np.ndarray
-    end: np.ndarray
-    fields: np.ndarray  # (n, 3)
-    hour: np.ndarray
-    minute: np.ndarray
-    second: np.ndarray
-    ampm: np.ndarray
-
-    def put(self, rows: np.ndarray, other: Read) -> None:
-        """Take ``other``'s entries (one per row of ``rows``) at ``rows``."""
-        for name in ("ok", "overflow", "end", "fields", "hour", "minute", "second", "ampm"):
-            getattr(self, name)[rows] = getattr(other, name)
 
 
 class Layouts:

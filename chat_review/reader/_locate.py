@@ -26,7 +26,7 @@ import numpy as np
 
 from . import _byte_words, _layouts
 from ._byte_words import words8
-from ._matcher import WINDOW_ASCII, WINDOW_WIDE, _Matcher, windows
+from ._matcher import WINDOW_ASCII, WINDOW_WIDE, Read, _Matcher, windows
 from .dates import clean
 from .headers import AMPM_WORDS, MONTHS, PERIOD_WORDS, Signature, period_ampm
 
@@ -87,7 +87,7 @@ def header_spans(buf: bytes, arr: np.ndarray, line_starts: np.ndarray, limit: in
 
 
 def _read_block(win: np.ndarray, sig: Signature, layouts: _layouts.Layouts | None
-                ) -> _layouts.Read:
+                ) -> Read:
     """What each candidate line's first bytes (``win``) hold: lines with a known layout are
     read by it, the others by the greedy matcher, whose headers then teach ``layouts``."""
     if layouts is None:
@@ -107,7 +107,7 @@ def _read_block(win: np.ndarray, sig: Signature, layouts: _layouts.Layouts | Non
     return out
 
 
-def _match(win: np.ndarray, sig: Signature) -> _layouts.Read:
+def _match(win: np.ndarray, sig: Signature) -> Read:
     """The greedy matcher on every row of ``win`` (see the module docstring)."""
     m = _Matcher(win)
     na = sig.non_ascii_digits
@@ -135,11 +135,11 @@ def _match(win: np.ndarray, sig: Signature) -> _layouts.Read:
         m.space(optional=True)
     else:
         m.literal(sig.close)
-    return _layouts.Read(m.ok, m.overflow, m.pos, np.stack([a, b, c], axis=1), hour, minute,
+    return Read(m.ok, m.overflow, m.pos, np.stack([a, b, c], axis=1), hour, minute,
                          second, ampm)
 
 
-def _headers(buf: bytes, got: _layouts.Read, starts: np.ndarray, line_index: np.ndarray,
+def _headers(buf: bytes, got: Read, starts: np.ndarray, line_index: np.ndarray,
              limit: int, pattern: re.Pattern[bytes]) -> Headers:
     """The headers of one block (``got``: what its candidate lines hold), in file order; lines
     whose header ran past the window are matched with the regex. (The types are those of

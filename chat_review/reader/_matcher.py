@@ -3,6 +3,8 @@ digits, a literal, a space, AM/PM, a word) tested at every candidate line start 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 import numpy as np
 
 from ._byte_words import _load8, _rows_view
@@ -12,6 +14,26 @@ from .headers import AMPM_WORDS, SPACES
 #: about 30 bytes (more only with several direction marks), one with Arabic-Indic digits about
 #: 40. Longer headers are still found, by the regex (`header_spans_regex`).
 WINDOW_ASCII, WINDOW_WIDE = 32, 64
+
+
+@dataclass
+class Read:
+    """What the matcher (or a fixed layout, `_layouts`) read at each candidate line start of
+    a block (every array has one entry per candidate): ``end`` is relative to the line start."""
+
+    ok: np.ndarray
+    overflow: np.ndarray
+    end: np.ndarray
+    fields: np.ndarray  # (n, 3)
+    hour: np.ndarray
+    minute: np.ndarray
+    second: np.ndarray
+    ampm: np.ndarray
+
+    def put(self, rows: np.ndarray, other: Read) -> None:
+        """Take ``other``'s entries (one per row of ``rows``) at ``rows``."""
+        for f in fields(self):
+            getattr(self, f.name)[rows] = getattr(other, f.name)
 
 
 def windows(buf: bytes, w: np.ndarray, limit: int, pos: np.ndarray, window: int) -> np.ndarray:
