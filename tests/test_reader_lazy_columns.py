@@ -175,3 +175,8 @@ def test_attachment_names_are_on_media_rows_only_and_follow_kept_rows() -> None:
 def test_dense_and_sparse_selections_decode_the_same_texts(rows) -> None:
     texts = read(EXPORT * 20).texts
     assert texts[rows].tolist() == [TEXTS[i % 5] for i in rows.tolist()]
+
+
+def test_a_column_the_table_does_not_have_is_refused_by_name() -> None:
+    with pytest.raises(KeyError, match="no column 'colour'"):
+        read().column("colour")

@@ -148,6 +148,8 @@ class Chat:
             return pd.arrays.StringArray(self.texts.strings())
         if name == "sender" and self._senders is not None:
             return self._senders.column()
+        if name != "attachment":
+            raise KeyError(f"the chat has no column {name!r}")
         values = np.full(len(self._table), pd.NA, dtype=object)
         for row, file_name in (self._attachments or {}).items():
             values[row] = file_name
